@@ -1,0 +1,46 @@
+package io.vilspark.model;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import io.vilspark.checkpoint.NpyFile;
+import io.vilspark.checkpoint.TensorArrays;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** Access to one golden case of ../shared/reference and the README's comparison rule. */
+final class ReferenceCase {
+    static final Path ROOT = Path.of(System.getProperty("vil.reference.dir", "../shared/reference"));
+
+    final Path dir;
+
+    ReferenceCase(String name) {
+        this.dir = ROOT.resolve(name);
+    }
+
+    Path file(String relative) {
+        return dir.resolve(relative);
+    }
+
+    boolean has(String relative) {
+        return Files.exists(file(relative));
+    }
+
+    INDArray npy(String relative) throws IOException {
+        return TensorArrays.toArray(NpyFile.read(file(relative)));
+    }
+
+    /** max|actual - expected| <= relTol * max|expected|: float32 rounding, not element-wise (README). */
+    static void assertClose(String what, INDArray expected, INDArray actual, double relTol) {
+        INDArray e = expected.castTo(DataType.DOUBLE);
+        INDArray a = actual.castTo(DataType.DOUBLE).reshape(e.shape());
+        double maxRef = e.amaxNumber().doubleValue();
+        double maxDiff = e.sub(a).amaxNumber().doubleValue();
+        assertTrue(maxDiff <= relTol * maxRef,
+                String.format("%s: max abs diff %.3e > %.1e x max|ref| %.4e (rel %.2e)", what, maxDiff, relTol, maxRef,
+                        maxDiff / maxRef));
+    }
+}

@@ -1,0 +1,120 @@
+package io.vilspark.model;
+
+import static io.vilspark.model.ReferenceCase.assertClose;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vilspark.checkpoint.SafetensorsFile;
+import io.vilspark.checkpoint.StateDictFiles;
+import io.vilspark.checkpoint.TensorArrays;
+import io.vilspark.config.ModelConfigs;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** The model against every golden model case, with weights from safetensors and from torch checkpoints. */
+class ReferenceParityTest {
+    private static final double FORWARD_TOL = 1e-5;
+    private static final double GRAD_TOL = 5e-5;
+
+    static Stream<Arguments> weightFiles() {
+        return Stream.of(
+                Arguments.of("tiny_rgb32", "weights.safetensors"),
+                Arguments.of("tiny_rgb32", "checkpoint.th"),
+                Arguments.of("mono28_avg", "weights.safetensors"),
+                Arguments.of("mono28_avg", "checkpoint.th"),
+                Arguments.of("vil2_tiny", "weights.safetensors"),
+                Arguments.of("tiny_rgb32_official_layout", "checkpoint.th"));
+    }
+
+    static Stream<Arguments> trainingCases() {
+        return Stream.of(
+                Arguments.of("tiny_rgb32", "weights.safetensors"),
+                Arguments.of("tiny_rgb32", "checkpoint.th"),
+                Arguments.of("mono28_avg", "weights.safetensors"),
+                Arguments.of("mono28_avg", "checkpoint.th"));
+    }
+
+    private static ViLModel load(ReferenceCase c, String weights) throws Exception {
+        ViLConfig config = ModelConfigs.fromReferenceJson(c.file("config.json"));
+        ViLModel model = ViLModel.create(config, 1);
+        model.loadStateDict(TensorArrays.toFloatArrays(StateDictFiles.read(c.file(weights))));
+        return model;
+    }
+
+    @ParameterizedTest(name = "{0}/{1}")
+    @MethodSource("weightFiles")
+    void logitsAndEveryActivationMatch(String name, String weights) throws Exception {
+        ReferenceCase c = new ReferenceCase(name);
+        ViLModel model = load(c, weights);
+        Map<String, INDArray> acts = model.activations(c.npy("input.npy"));
+        assertClose(name + " logits", c.npy("logits.npy"), acts.get("logits"), FORWARD_TOL);
+        int compared = 0;
+        for (String act : acts.keySet()) {
+            String file = "activations/" + act + ".npy";
+            if (c.has(file)) {
+                assertClose(name + " " + act, c.npy(file), acts.get(act), FORWARD_TOL);
+                compared++;
+            }
+        }
+        if (c.has("activations/pooled.npy") && !model.config().legacyNorm()) {
+            assertClose(name + " pooled", c.npy("activations/pooled.npy"), acts.get("head_input"), FORWARD_TOL);
+        }
+        if (Files.isDirectory(c.file("activations"))) {
+            assertTrue(compared >= 4, "compared only " + compared + " activations");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}/{1}")
+    @MethodSource("trainingCases")
+    void lossAndEveryParameterGradientMatch(String name, String weights) throws Exception {
+        ReferenceCase c = new ReferenceCase(name);
+        ViLModel model = load(c, weights);
+        INDArray input = c.npy("input.npy");
+        INDArray labelIdx = c.npy("labels.npy");
+        INDArray labels = Nd4j.zeros(DataType.FLOAT, labelIdx.length(), model.config().numClasses());
+        for (int i = 0; i < labelIdx.length(); i++) {
+            labels.putScalar(i, labelIdx.getLong(i), 1.0);
+        }
+        ComputationGraph graph = model.graph();
+        graph.setInputs(input.castTo(DataType.FLOAT));
+        graph.setLabels(labels);
+        graph.computeGradientAndScore();
+
+        Map<?, ?> loss = new ObjectMapper().readValue(c.file("loss.json").toFile(), Map.class);
+        double expectedLoss = ((Number) loss.get("loss")).doubleValue();
+        assertEquals(expectedLoss, graph.score(), 1e-5 * Math.abs(expectedLoss), "loss");
+
+        Map<String, INDArray> expected = TensorArrays.toFloatArrays(SafetensorsFile.read(c.file("grads.safetensors")));
+        Gradient gradient = graph.gradient();
+        List<String> failures = new ArrayList<>();
+        int compared = 0;
+        for (Map.Entry<String, INDArray> g : gradient.gradientForVariable().entrySet()) {
+            String ref = ReferenceNames.fromGraphKey(g.getKey());
+            INDArray actual = ref.equals(ReferenceNames.HEAD_WEIGHT) ? g.getValue().transpose() : g.getValue();
+            // DL4J's backward pass sums over the minibatch; its updater divides by the batch size
+            actual = actual.div(input.size(0));
+            assertTrue(expected.containsKey(ref), "no reference gradient for " + ref);
+            try {
+                assertClose(name + " grad " + ref, expected.get(ref), actual, GRAD_TOL);
+            } catch (AssertionError e) {
+                failures.add(e.getMessage());
+            }
+            compared++;
+        }
+        assertEquals(List.of(), failures, "gradients that differ from the reference");
+        assertEquals(expected.size(), compared, "every reference gradient compared");
+    }
+}

@@ -1,0 +1,88 @@
+package io.vilspark.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.deeplearning4j.gradientcheck.GradientCheckUtil;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.NoOp;
+
+/** DL4J's numerical gradient check, in double precision, on tiny ViL networks. */
+class ViLGradientCheckTest {
+    private static DataType previousDefault;
+
+    @BeforeAll
+    static void doublePrecision() {
+        previousDefault = Nd4j.defaultFloatingPointType();
+        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+    }
+
+    @AfterAll
+    static void restorePrecision() {
+        Nd4j.setDefaultDataTypes(previousDefault, previousDefault);
+        SameDiffGradientProbe.overrideFactor(null);
+    }
+
+    /** A non-square grid (2x3 patches), every kind of parameter present. */
+    private static ViLConfig.Builder tiny() {
+        return ViLConfig.builder().dim(4).depth(1).patchSize(2).inputShape(1, 4, 6).numClasses(3);
+    }
+
+    private static ComputationGraph network(ViLConfig config, long seed) {
+        ComputationGraph net = new ComputationGraph(ViLGraph.configuration(config, seed, DataType.DOUBLE, new NoOp()));
+        net.init();
+        // move every parameter off its special initial value (zeros, ones) so that all paths matter
+        Nd4j.getRandom().setSeed(seed);
+        net.params().addi(Nd4j.randn(DataType.DOUBLE, net.params().shape()).muli(0.3));
+        return net;
+    }
+
+    private static boolean check(ViLConfig config, long seed) {
+        ComputationGraph net = network(config, seed);
+        Nd4j.getRandom().setSeed(seed + 1);
+        INDArray images = Nd4j.randn(DataType.DOUBLE, 2, config.channels(), config.height(), config.width());
+        INDArray labels = Nd4j.zeros(DataType.DOUBLE, 2, config.numClasses());
+        labels.putScalar(0, 1, 1.0);
+        labels.putScalar(1, 2, 1.0);
+        return GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig()
+                .net(net).inputs(new INDArray[] {images}).labels(new INDArray[] {labels})
+                .epsilon(1e-6).maxRelError(1e-3).minAbsoluteError(1e-8)
+                .subset(true).maxPerParam(6)
+                .print(GradientCheckUtil.PrintMode.FAILURES_ONLY));
+    }
+
+    @Test
+    void flattenPoolingWithBiases() {
+        SameDiffGradientProbe.overrideFactor(null);
+        assertTrue(check(tiny().build(), 11));
+    }
+
+    @Test
+    void averagePoolingLegacyNormNoBiasesTwoPairs() {
+        SameDiffGradientProbe.overrideFactor(null);
+        ViLConfig config = tiny().depth(2).pooling(Pooling.BILATERAL_AVG).legacyNorm(true)
+                .projBias(false).normBias(false).inputShape(3, 4, 4).build();
+        assertTrue(check(config, 12));
+    }
+
+    /** STACK.md trap 1: DL4J M2.1 doubles SameDiff gradients; the check catches it when uncorrected. */
+    @Test
+    void uncorrectedSameDiffGradientsFailTheCheck() {
+        SameDiffGradientProbe.overrideFactor(null);
+        assertEquals(2.0, SameDiffGradientProbe.gradientFactor(),
+                "this DL4J no longer doubles SameDiff gradients: the correction switches itself off");
+        SameDiffGradientProbe.overrideFactor(1.0);
+        try {
+            assertFalse(check(tiny().build(), 13));
+        } finally {
+            SameDiffGradientProbe.overrideFactor(null);
+        }
+    }
+}
