@@ -6,9 +6,7 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.enums.WeightsFormat;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -136,11 +134,8 @@ public class ViLBlockLayer extends ViLLayerBase {
         SDVariable z = up.get(org.nd4j.autodiff.samediff.SDIndex.all(), org.nd4j.autodiff.samediff.SDIndex.interval(inner, 2 * inner));
 
         // depthwise 3x3 conv over the patch grid (tokens are NHWC already)
-        Conv2DConfig conv = Conv2DConfig.builder().kH(3).kW(3).sH(1).sW(1).pH(1).pW(1).dH(1).dW(1)
-                .dataFormat(Conv2DConfig.NHWC).weightsFormat(WeightsFormat.YXIO).build();
-        SDVariable kernel = p(params, "layer.conv.weight").permute(2, 3, 0, 1);   // [3, 3, inner, 1]
-        SDVariable xc = sd.cnn().depthWiseConv2d(xm.reshape(-1, gridH, gridW, inner), kernel,
-                p(params, "layer.conv.bias"), conv).reshape(-1, inner);
+        SDVariable xc = GraphOps.depthwiseConv3x3(sd, xm.reshape(-1, gridH, gridW, inner), gridH, gridW,
+                p(params, "layer.conv.weight"), p(params, "layer.conv.bias")).reshape(-1, inner);
         xc = GraphOps.silu(sd, xc);
 
         int heads = qkvHeads();
@@ -159,7 +154,7 @@ public class ViLBlockLayer extends ViLLayerBase {
         SDVariable hn = GraphOps.layerNorm(sd, h, null, null, false, 1e-5, 3)
                 .permute(0, 2, 1, 3).reshape(-1, inner);
         SDVariable outWeight = p(params, "layer.mlstm_cell.outnorm.weight");
-        hn = hn.mul(outWeight.add(1.0));
+        hn = outWeight.add(1.0).mul(hn);
         SDVariable outBias = p(params, "layer.mlstm_cell.outnorm.bias");
         if (outBias != null) {
             hn = hn.add(outBias);

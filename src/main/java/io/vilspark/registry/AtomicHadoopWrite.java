@@ -1,0 +1,52 @@
+package io.vilspark.registry;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.UUID;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Writes a file on any Hadoop file system so that it either appears complete or not at all:
+ * the bytes go to a hidden temporary name beside the target, which is renamed into place
+ * only after the stream closed without error.
+ */
+public final class AtomicHadoopWrite {
+    /** Writes the content of a file; may throw. */
+    @FunctionalInterface
+    public interface Body {
+        void write(OutputStream out) throws IOException;
+    }
+
+    private AtomicHadoopWrite() {
+    }
+
+    public static void write(String target, Configuration hadoop, Body body) throws IOException {
+        Path path = new Path(target);
+        FileSystem fs = path.getFileSystem(hadoop);
+        Path parent = path.getParent();
+        if (parent != null && !fs.exists(parent) && !fs.mkdirs(parent)) {
+            throw new IOException("cannot create folder " + parent);
+        }
+        Path tmp = new Path(parent, "._tmp-" + path.getName() + "-" + UUID.randomUUID());
+        boolean done = false;
+        try {
+            try (OutputStream out = fs.create(tmp, false)) {
+                body.write(out);
+            }
+            if (fs.exists(path) && !fs.delete(path, false)) {
+                throw new IOException("cannot replace existing " + path);
+            }
+            if (!fs.rename(tmp, path)) {
+                throw new IOException("cannot rename " + tmp + " to " + path);
+            }
+            done = true;
+        } finally {
+            if (!done) {
+                fs.delete(tmp, false);
+            }
+        }
+    }
+}
