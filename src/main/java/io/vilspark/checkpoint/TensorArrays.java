@@ -29,11 +29,12 @@ public final class TensorArrays {
     }
 
     public static Tensor toTensor(INDArray a) {
-        INDArray c = a.dup('c');
+        long[] shape = a.shape();
+        INDArray flat = a.dup('c').reshape(a.length());
         return switch (a.dataType()) {
-            case DOUBLE -> Tensor.ofFloat64(c.shape(), c.toDoubleVector());
-            case LONG -> Tensor.ofInt64(c.shape(), c.toLongVector());
-            default -> Tensor.ofFloat32(c.shape(), c.castTo(DataType.FLOAT).toFloatVector());
+            case DOUBLE -> Tensor.ofFloat64(shape, flat.toDoubleVector());
+            case LONG -> Tensor.ofInt64(shape, flat.toLongVector());
+            default -> Tensor.ofFloat32(shape, flat.castTo(DataType.FLOAT).toFloatVector());
         };
     }
 }

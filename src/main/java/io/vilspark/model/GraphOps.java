@@ -57,14 +57,14 @@ final class GraphOps {
         SDVariable padded = sd.nn().pad(x, sd.constant(Nd4j.createFromArray(new int[][] {{0, 0}, {1, 1}, {1, 1}, {0, 0}})), 0.0);
         long channels = weight.getShape()[0];
         // taps as contiguous rows [9, C]: a strided per-channel vector makes multiply_bp ~20x slower
-        SDVariable taps = weight.reshape(channels, 9).permute(1, 0).reshape(9, channels);
+        SDVariable[] taps = sd.unstack(weight.reshape(channels, 9).permute(1, 0).reshape(9, channels), 0, 9);
         SDVariable sum = null;
         for (int dy = 0; dy < 3; dy++) {
             for (int dx = 0; dx < 3; dx++) {
                 SDVariable shifted = padded.get(SDIndex.all(), SDIndex.interval(dy, dy + h),
                         SDIndex.interval(dx, dx + w), SDIndex.all());
                 // as rows [B*h*w, C]: ND4J's broadcast backprop is far faster on 2-D arrays
-                SDVariable term = taps.get(SDIndex.point(dy * 3 + dx), SDIndex.all()).mul(shifted.reshape(-1, channels));
+                SDVariable term = taps[dy * 3 + dx].mul(shifted.reshape(-1, channels));
                 sum = sum == null ? term : sum.add(term);
             }
         }

@@ -1,0 +1,101 @@
+package io.vilspark.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import io.vilspark.model.ViLConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code vil bench}: images per second of training or inference for any model configuration. */
+@Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = JarVersion.class,
+        description = {
+                "Measure training (forward + backward + Adam step) or inference speed of a randomly "
+                        + "initialised float32 model on random inputs.",
+                "The last line is 'images/s: <number>', from the median iteration."})
+final class BenchCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ModelConfigOptions model;
+
+    @Option(names = "--batch", required = true, paramLabel = "N", description = "Images per iteration.")
+    int batch;
+
+    @Option(names = "--mode", required = true, paramLabel = "train|infer",
+            description = "train: forward + backward + optimizer step; infer: forward to logits.")
+    BenchMode mode;
+
+    @Option(names = "--threads", paramLabel = "T",
+            description = "Native threads (OpenMP, ND4J ops, BLAS); default: what ND4J chose (OMP_NUM_THREADS or cores).")
+    Integer threads;
+
+    @Option(names = "--warmup", defaultValue = "2", paramLabel = "W",
+            description = "Untimed iterations first (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--iters", defaultValue = "5", paramLabel = "I",
+            description = "Timed iterations (default: ${DEFAULT-VALUE}).")
+    int iters;
+
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "S",
+            description = "Seed of the random weights and inputs (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Override
+    public Integer call() {
+        checkRange("--batch", batch, 1);
+        checkRange("--iters", iters, 1);
+        checkRange("--warmup", warmup, 0);
+        if (threads != null) {
+            checkRange("--threads", threads, 1);
+        }
+        ViLConfig config = model.resolve();
+        NativeThreads used = threads == null ? NativeThreads.current() : NativeThreads.set(threads);
+        PrintWriter w = spec.commandLine().getOut();
+        w.println("config      " + ConfigSummary.of(config));
+        w.flush();
+        BenchWorkload workload = BenchWorkload.create(config, mode, batch, seed);
+        w.println("parameters  " + ConfigSummary.count(workload.parameters()));
+        w.println("mode        " + mode + " (" + mode.description + ")");
+        w.println("batch       " + batch);
+        w.println("threads     " + used.describe());
+        w.println("warm-up     " + warmup + " iteration(s)");
+        w.flush();
+        for (int i = 0; i < warmup; i++) {
+            workload.timeOnce();
+        }
+        List<Double> seconds = new ArrayList<>();
+        w.println("iteration   seconds     images/s");
+        for (int i = 1; i <= iters; i++) {
+            double s = workload.timeOnce();
+            seconds.add(s);
+            w.println(row(Integer.toString(i), s));
+            w.flush();
+        }
+        double median = Median.of(seconds);
+        w.println(row("median", median));
+        w.println("images/s: " + String.format(Locale.ROOT, "%.2f", batch / median));
+        w.flush();
+        return 0;
+    }
+
+    private String row(String label, double seconds) {
+        return String.format(Locale.ROOT, "%-11s %-11.4f %.2f", label, seconds, batch / seconds);
+    }
+
+    private void checkRange(String option, int value, int min) {
+        if (value < min) {
+            throw new ParameterException(spec.commandLine(), option + " must be at least " + min + ", got " + value);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package io.vilspark.cli;
+
+import java.io.IOException;
+import java.util.Arrays;
+
+import io.vilspark.checkpoint.Tensor;
+import io.vilspark.checkpoint.TensorArrays;
+import io.vilspark.model.ViLConfig;
+import org.apache.hadoop.conf.Configuration;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** Reads normalised NCHW images from a {@code .npy} file and checks they fit a model. */
+final class ImagesFile {
+    private ImagesFile() {
+    }
+
+    static INDArray read(String location, Configuration hadoop, ViLConfig config) throws IOException {
+        Tensor t = NpyArrays.read(location, hadoop);
+        String expected = "[B, " + config.channels() + ", " + config.height() + ", " + config.width() + "]";
+        if (!t.dtype().equals(Tensor.FLOAT32) && !t.dtype().equals(Tensor.FLOAT64)) {
+            throw new BadInputException(location + ": images are " + t.dtype() + "; expected float32 " + expected
+                    + " NCHW, already normalised");
+        }
+        long[] s = t.shape();
+        if (s.length != 4 || s[1] != config.channels() || s[2] != config.height() || s[3] != config.width()) {
+            throw new BadInputException(location + ": images have shape " + Arrays.toString(s)
+                    + ", the model expects " + expected + " (float32 NCHW, already normalised)");
+        }
+        if (s[0] == 0) {
+            throw new BadInputException(location + ": holds no images (shape " + Arrays.toString(s) + ")");
+        }
+        return TensorArrays.toArray(t).castTo(DataType.FLOAT);
+    }
+}

@@ -1,0 +1,43 @@
+package io.vilspark.cli;
+
+import org.nd4j.linalg.factory.Environment;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.NativeOps;
+import org.nd4j.nativeblas.NativeOpsHolder;
+
+/**
+ * The thread counts ND4J computes with: OpenMP (set by ND4J at start-up from OMP_NUM_THREADS or
+ * the core count), the threads libnd4j's own ops split work over ("master" threads; the pool
+ * behind them is sized at start-up and cannot grow, so a larger request is capped by it), and the
+ * BLAS library (OpenBLAS on the CPU backend) that does the matrix products.
+ */
+record NativeThreads(int openMp, int nd4jOps, int blas) {
+
+    static NativeThreads current() {
+        return new NativeThreads(nativeOps().ompGetMaxThreads(), Nd4j.getEnvironment().maxMasterThreads(),
+                Nd4j.factory().blas().getMaxThreads());
+    }
+
+    /** Sets every pool to {@code threads} in this process; returns what each actually took. */
+    static NativeThreads set(int threads) {
+        nativeOps().setOmpNumThreads(threads);
+        Environment env = Nd4j.getEnvironment();
+        env.setMaxThreads(threads);         // a no-op in libnd4j 1.0.0-M2.1, kept for later versions
+        env.setMaxMasterThreads(threads);   // what parallel ops use
+        Nd4j.factory().blas().setMaxThreads(threads);
+        return current();
+    }
+
+    private static NativeOps nativeOps() {
+        Nd4j.getBackend();  // loads the backend's native library, which NativeOpsHolder needs first
+        return NativeOpsHolder.getInstance().getDeviceNativeOps();
+    }
+
+    /** "2 (OpenMP, ND4J ops and BLAS)" when all pools agree, else each named. */
+    String describe() {
+        if (openMp == nd4jOps && nd4jOps == blas) {
+            return openMp + " (OpenMP, ND4J ops and BLAS)";
+        }
+        return "OpenMP " + openMp + ", ND4J ops " + nd4jOps + ", BLAS " + blas;
+    }
+}

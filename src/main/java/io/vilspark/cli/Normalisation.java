@@ -1,0 +1,46 @@
+package io.vilspark.cli;
+
+import java.util.List;
+
+import io.vilspark.registry.ModelMetadata;
+
+/**
+ * The per-channel mean/std a model's inputs are normalised with (pixels scaled to [0, 1] first).
+ * Official checkpoints were trained on ImageNet, so RGB models default to its statistics; other
+ * channel counts have no safe default and must be given.
+ */
+record Normalisation(List<Double> mean, List<Double> std) {
+
+    static Normalisation resolve(List<Double> mean, List<Double> std, int channels) {
+        if ((mean == null) != (std == null)) {
+            throw new BadInputException("give --mean and --std together");
+        }
+        if (mean == null) {
+            if (channels != 3) {
+                throw new BadInputException("--mean and --std are required for a " + channels
+                        + "-channel model (the ImageNet default only fits RGB), e.g. --mean 0.5 --std 0.5");
+            }
+            return new Normalisation(ModelMetadata.IMAGENET_MEAN, ModelMetadata.IMAGENET_STD);
+        }
+        check("--mean", mean, channels);
+        check("--std", std, channels);
+        for (double s : std) {
+            if (!(s > 0)) {
+                throw new BadInputException("--std: " + s + " is not > 0");
+            }
+        }
+        return new Normalisation(List.copyOf(mean), List.copyOf(std));
+    }
+
+    private static void check(String option, List<Double> values, int channels) {
+        if (values.size() != channels) {
+            throw new BadInputException(option + ": " + values.size() + " value(s) " + values + " for a "
+                    + channels + "-channel model; give one per channel");
+        }
+        for (double v : values) {
+            if (!Double.isFinite(v)) {
+                throw new BadInputException(option + ": " + v + " is not a finite number");
+            }
+        }
+    }
+}

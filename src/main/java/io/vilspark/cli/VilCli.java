@@ -1,0 +1,49 @@
+package io.vilspark.cli;
+
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code vil} command line. A new subcommand is one more class in {@code subcommands} below.
+ * Expected failures print one line and exit with 2 ({@link CliExceptionHandler}).
+ */
+@Command(name = "vil",
+        mixinStandardHelpOptions = true,
+        versionProvider = JarVersion.class,
+        description = "Vision-LSTM (ViL) models on Apache Spark with Deeplearning4j.",
+        subcommands = {
+                ImportCommand.class,
+                PredictCommand.class,
+                BenchCommand.class,
+        })
+public final class VilCli implements Callable<Integer> {
+
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+            description = "On errors, also print the Java stack trace.")
+    boolean verbose;
+
+    @Spec
+    CommandSpec spec;
+
+    /** {@code vil} without a subcommand is a usage error, reported like any other. */
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "Missing required subcommand");
+    }
+
+    /** The configured command line: use this (not {@code new CommandLine(new VilCli())}) to run it. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new VilCli()).setExecutionExceptionHandler(new CliExceptionHandler());
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+}

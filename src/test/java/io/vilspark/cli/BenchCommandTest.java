@@ -1,0 +1,53 @@
+package io.vilspark.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** {@code vil bench} runs both modes and ends with the line scripts parse. */
+class BenchCommandTest {
+    private static final Pattern LAST_LINE = Pattern.compile("images/s: (\\d+(\\.\\d+)?)");
+
+    @ParameterizedTest
+    @ValueSource(strings = {"infer", "train"})
+    void demoPresetReportsImagesPerSecond(String mode) {
+        CliRun run = CliRun.of("bench", "--config", "demo", "--batch", "4", "--mode", mode, "--iters", "1",
+                "--warmup", "0");
+        assertEquals(0, run.exitCode(), run::toString);
+        List<String> lines = run.outLines();
+        Matcher m = LAST_LINE.matcher(lines.get(lines.size() - 1));
+        assertTrue(m.matches(), run::toString);
+        assertTrue(Double.parseDouble(m.group(1)) > 0, run::toString);
+        assertTrue(run.out().contains("batch       4"), run::toString);
+        assertTrue(run.out().contains("threads     "), run::toString);
+    }
+
+    @Test
+    void threadsOptionIsAppliedAndReported() {
+        CliRun run = CliRun.of("bench", "--config", "demo", "--set", "depth=1", "--batch", "2", "--mode", "infer",
+                "--iters", "1", "--warmup", "0", "--threads", "1");
+        assertEquals(0, run.exitCode(), run::toString);
+        assertTrue(run.out().contains("threads     1 "), run::toString);
+    }
+
+    @Test
+    void nonPositiveBatchIsAUsageError() {
+        CliRun run = CliRun.of("bench", "--config", "demo", "--batch", "0", "--mode", "infer");
+        assertEquals(2, run.exitCode(), run::toString);
+        assertTrue(run.err().contains("--batch must be at least 1, got 0"), run::toString);
+    }
+
+    @Test
+    void unknownModeIsAUsageError() {
+        CliRun run = CliRun.of("bench", "--config", "demo", "--batch", "1", "--mode", "fast");
+        assertEquals(2, run.exitCode(), run::toString);
+        assertTrue(run.err().contains("fast"), run::toString);
+    }
+}

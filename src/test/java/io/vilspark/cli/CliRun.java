@@ -1,0 +1,40 @@
+package io.vilspark.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
+
+import picocli.CommandLine;
+
+/** One in-process run of the CLI with its exit code and captured output. */
+record CliRun(int exitCode, String out, String err) {
+    static final Path REFERENCE = Path.of(System.getProperty("vil.reference.dir", "../shared/reference"));
+
+    static CliRun of(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = VilCli.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute(args);
+        return new CliRun(code, out.toString(), err.toString());
+    }
+
+    static Path reference(String relative) {
+        return REFERENCE.resolve(relative);
+    }
+
+    List<String> outLines() {
+        return out.lines().toList();
+    }
+
+    List<String> errLines() {
+        return err.lines().toList();
+    }
+
+    @Override
+    public String toString() {
+        return "exit " + exitCode + "\n--- stdout\n" + out + "--- stderr\n" + err;
+    }
+}
