@@ -10,6 +10,7 @@ import io.vilspark.model.ViLConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import io.vilspark.model.OpTimings;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -74,6 +75,7 @@ final class BenchCommand implements Callable<Integer> {
         for (int i = 0; i < warmup; i++) {
             workload.timeOnce();
         }
+        OpTimings.reset();
         List<Double> seconds = new ArrayList<>();
         w.println("iteration   seconds     images/s");
         for (int i = 1; i <= iters; i++) {
@@ -83,6 +85,10 @@ final class BenchCommand implements Callable<Integer> {
             w.flush();
         }
         double median = Median.of(seconds);
+        if (OpTimings.ENABLED) {
+            w.println("SameDiff op time over the timed iterations (-Dvil.profile.ops=true):");
+            w.println(OpTimings.report());
+        }
         w.println(row("median", median));
         w.println("images/s: " + String.format(Locale.ROOT, "%.2f", batch / median));
         w.flush();

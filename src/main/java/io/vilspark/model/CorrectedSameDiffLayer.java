@@ -25,6 +25,15 @@ public class CorrectedSameDiffLayer extends SameDiffLayer {
     }
 
     @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        INDArray out = super.activate(training, workspaceMgr);
+        if (OpTimings.ENABLED && !sameDiff.getListeners().contains(OpTimings.INSTANCE)) {
+            sameDiff.addListeners(OpTimings.INSTANCE);
+        }
+        return out;
+    }
+
+    @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         double factor = SameDiffGradientProbe.gradientFactor();
         INDArray corrected = factor == 1.0 ? epsilon : epsilon.div(factor);

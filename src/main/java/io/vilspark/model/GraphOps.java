@@ -32,6 +32,17 @@ final class GraphOps {
         return bias == null ? y : y.add(bias);
     }
 
+    /**
+     * The reference's residual LayerNorm (scale {@code 1 + weight}) over the columns of rows
+     * {@code x [n, D]}; bias may be null. The scale goes through {@link #scaleColumns}.
+     */
+    static SDVariable layerNormRows(SameDiff sd, SDVariable x, SDVariable weight, SDVariable bias, double eps,
+                                    SDVariable ones) {
+        SDVariable y = layerNorm(sd, x, null, null, false, eps, 1);
+        y = scaleColumns(sd, y, weight.add(1.0), ones);
+        return bias == null ? y : y.add(bias);
+    }
+
     /** SiLU (swish): {@code x * sigmoid(x)}. */
     static SDVariable silu(SameDiff sd, SDVariable x) {
         return x.mul(sd.nn().sigmoid(x));
@@ -54,20 +65,37 @@ final class GraphOps {
      * ND4J's depthwise_conv2d (im2col based) was ~100x slower than this on ViL's shapes.
      */
     static SDVariable depthwiseConv3x3(SameDiff sd, SDVariable x, int h, int w, SDVariable weight, SDVariable bias) {
-        SDVariable padded = sd.nn().pad(x, sd.constant(Nd4j.createFromArray(new int[][] {{0, 0}, {1, 1}, {1, 1}, {0, 0}})), 0.0);
         long channels = weight.getShape()[0];
-        // taps as contiguous rows [9, C]: a strided per-channel vector makes multiply_bp ~20x slower
-        SDVariable[] taps = sd.unstack(weight.reshape(channels, 9).permute(1, 0).reshape(9, channels), 0, 9);
+        SDVariable padded = sd.nn().pad(x, sd.constant(Nd4j.createFromArray(new int[][] {{0, 0}, {1, 1}, {1, 1}, {0, 0}})), 0.0);
+        SDVariable taps = weight.reshape(channels, 9);                            // [C, 9]
         SDVariable sum = null;
+        SDVariable ones = null;
         for (int dy = 0; dy < 3; dy++) {
             for (int dx = 0; dx < 3; dx++) {
                 SDVariable shifted = padded.get(SDIndex.all(), SDIndex.interval(dy, dy + h),
-                        SDIndex.interval(dx, dx + w), SDIndex.all());
-                // as rows [B*h*w, C]: ND4J's broadcast backprop is far faster on 2-D arrays
-                SDVariable term = taps[dy * 3 + dx].mul(shifted.reshape(-1, channels));
+                        SDIndex.interval(dx, dx + w), SDIndex.all()).reshape(-1, channels);
+                if (ones == null) {
+                    ones = onesColumn(sd, shifted);
+                }
+                SDVariable tap = taps.get(SDIndex.all(), SDIndex.interval(dy * 3 + dx, dy * 3 + dx + 1));
+                SDVariable term = scaleColumns(sd, shifted, tap, ones);
                 sum = sum == null ? term : sum.add(term);
             }
         }
         return bias == null ? sum : sum.add(bias);                               // [B*h*w, C]
+    }
+
+    /** A column of ones {@code [n, 1]} for rows {@code x [n, C]} (n is only known at run time). */
+    static SDVariable onesColumn(SameDiff sd, SDVariable x) {
+        return sd.onesLike(x.get(SDIndex.all(), SDIndex.interval(0, 1)));
+    }
+
+    /**
+     * {@code x * v} for rows {@code x [n, C]} and a per-column vector {@code v [C]}, with v spread
+     * to {@code [n, C]} by a rank-1 matmul: ND4J's broadcasting multiply_bp reduces over rows ~5x
+     * slower than a matmul_bp does the same sum.
+     */
+    static SDVariable scaleColumns(SameDiff sd, SDVariable x, SDVariable v, SDVariable ones) {
+        return x.mul(ones.mmul(v.reshape(1, -1)));
     }
 }

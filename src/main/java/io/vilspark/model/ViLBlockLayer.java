@@ -127,8 +127,9 @@ public class ViLBlockLayer extends ViLLayerBase {
         if (reverse) {
             x = sd.reverse(x, 1);
         }
-        SDVariable normed = GraphOps.layerNorm(sd, x, p(params, "norm.weight"), p(params, "norm.bias"), true, 1e-5, 2)
-                .reshape(-1, dim);                                                // [B*S, D]
+        SDVariable rows = x.reshape(-1, dim);                                     // [B*S, D]
+        SDVariable ones = GraphOps.onesColumn(sd, rows);                          // [B*S, 1]
+        SDVariable normed = GraphOps.layerNormRows(sd, rows, p(params, "norm.weight"), p(params, "norm.bias"), 1e-5, ones);
         SDVariable up = GraphOps.linear(sd, normed, p(params, "layer.proj_up.weight"), p(params, "layer.proj_up.bias"));
         SDVariable xm = up.get(org.nd4j.autodiff.samediff.SDIndex.all(), org.nd4j.autodiff.samediff.SDIndex.interval(0, inner));
         SDVariable z = up.get(org.nd4j.autodiff.samediff.SDIndex.all(), org.nd4j.autodiff.samediff.SDIndex.interval(inner, 2 * inner));
@@ -153,17 +154,16 @@ public class ViLBlockLayer extends ViLLayerBase {
         // MultiHeadLayerNorm: normalise each head's DH values, then scale/shift per channel
         SDVariable hn = GraphOps.layerNorm(sd, h, null, null, false, 1e-5, 3)
                 .permute(0, 2, 1, 3).reshape(-1, inner);
-        SDVariable outWeight = p(params, "layer.mlstm_cell.outnorm.weight");
-        hn = outWeight.add(1.0).mul(hn);
+        hn = GraphOps.scaleColumns(sd, hn, p(params, "layer.mlstm_cell.outnorm.weight").add(1.0), ones);
         SDVariable outBias = p(params, "layer.mlstm_cell.outnorm.bias");
         if (outBias != null) {
             hn = hn.add(outBias);
         }
 
-        SDVariable gated = hn.add(p(params, "layer.learnable_skip").mul(xc)).mul(GraphOps.silu(sd, z));
-        SDVariable out = GraphOps.linear(sd, gated, p(params, "layer.proj_down.weight"), p(params, "layer.proj_down.bias"))
-                .reshape(-1, seqLen, dim);
-        SDVariable y = x.add(out);
+        SDVariable gated = hn.add(GraphOps.scaleColumns(sd, xc, p(params, "layer.learnable_skip"), ones))
+                .mul(GraphOps.silu(sd, z));
+        SDVariable out = GraphOps.linear(sd, gated, p(params, "layer.proj_down.weight"), p(params, "layer.proj_down.bias"));
+        SDVariable y = rows.add(out).reshape(-1, seqLen, dim);
         if (reverse) {
             y = sd.reverse(y, 1);
         }
