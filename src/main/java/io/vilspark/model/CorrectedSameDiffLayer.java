@@ -7,6 +7,7 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * DL4J's runtime SameDiff layer with its backward pass made exact.
@@ -24,13 +25,34 @@ public class CorrectedSameDiffLayer extends SameDiffLayer {
         super(conf, dataType);
     }
 
+    /** True while {@code maskArray} holds this layer's own drop-path mask (not a user mask). */
+    private boolean dropPathMaskSet;
+
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        applyDropPath(training);
         INDArray out = super.activate(training, workspaceMgr);
         if (OpTimings.ENABLED && !sameDiff.getListeners().contains(OpTimings.INSTANCE)) {
             sameDiff.addListeners(OpTimings.INSTANCE);
         }
         return out;
+    }
+
+    /**
+     * Drop path rides on DL4J's mask input (unused otherwise): a fresh per-sample mask for each
+     * training forward pass, kept for its backward pass; none (all ones) for inference.
+     */
+    private void applyDropPath(boolean training) {
+        if (!(layerConf() instanceof DropPath.Droppable d) || d.getDropPath() <= 0) {
+            return;
+        }
+        if (training) {
+            maskArray = DropPath.keepMask((int) input.size(0), d.getDropPath(), Nd4j.getRandom(), input.dataType());
+            dropPathMaskSet = true;
+        } else if (dropPathMaskSet) {
+            maskArray = null;
+            dropPathMaskSet = false;
+        }
     }
 
     @Override

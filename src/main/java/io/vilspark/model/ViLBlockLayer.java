@@ -19,7 +19,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * input/forget gates from [q, k, v]; the mLSTM cell; per-head norm; learnable skip; gating by
  * SiLU(z); down-projection.
  */
-public class ViLBlockLayer extends ViLLayerBase {
+public class ViLBlockLayer extends ViLLayerBase implements DropPath.Droppable {
     private int dim;
     private int gridH;
     private int gridW;
@@ -28,6 +28,8 @@ public class ViLBlockLayer extends ViLLayerBase {
     private boolean normBias = true;
     /** Reference-name prefix, e.g. {@code blocks.0.rowwise_from_top_left.}. */
     private String prefix;
+    /** Stochastic depth rate of this block in training (0: off, and no mask op in the graph). */
+    private double dropPath;
 
     public ViLBlockLayer() {
     }
@@ -40,6 +42,7 @@ public class ViLBlockLayer extends ViLLayerBase {
         this.projBias = config.projBias();
         this.normBias = config.normBias();
         this.prefix = ReferenceNames.blockPrefix(subBlockIndex);
+        this.dropPath = config.dropPathRate(subBlockIndex / 2);
     }
 
     private int inner() { return ViLConfig.EXPANSION * dim; }
@@ -163,6 +166,10 @@ public class ViLBlockLayer extends ViLLayerBase {
         SDVariable gated = hn.add(GraphOps.scaleColumns(sd, xc, p(params, "layer.learnable_skip"), ones))
                 .mul(GraphOps.silu(sd, z));
         SDVariable out = GraphOps.linear(sd, gated, p(params, "layer.proj_down.weight"), p(params, "layer.proj_down.bias"));
+        if (dropPath > 0) {
+            // mask [B, 1]: B/kept for kept samples, 0 for dropped ones, ones at inference (DropPath)
+            out = out.reshape(-1, (long) seqLen * dim).mul(mask).reshape(-1, dim);
+        }
         SDVariable y = rows.add(out).reshape(-1, seqLen, dim);
         if (reverse) {
             y = sd.reverse(y, 1);
@@ -183,6 +190,12 @@ public class ViLBlockLayer extends ViLLayerBase {
         return rows.reshape(-1, seqLen, ViLConfig.CELL_HEADS, headDim).permute(0, 2, 1, 3);
     }
 
+    /** The mask input carries the drop-path multipliers, one per sample. */
+    @Override
+    public INDArray onesMaskForInput(INDArray input) {
+        return Nd4j.ones(input.dataType(), input.size(0), 1);
+    }
+
     @Override
     public InputType getOutputType(int layerIndex, InputType inputType) {
         return InputType.recurrent(dim, seqLen());
@@ -201,5 +214,8 @@ public class ViLBlockLayer extends ViLLayerBase {
     public boolean isNormBias() { return normBias; }
     public void setNormBias(boolean normBias) { this.normBias = normBias; }
     public String getPrefix() { return prefix; }
+    @Override
+    public double getDropPath() { return dropPath; }
+    public void setDropPath(double dropPath) { this.dropPath = dropPath; }
     public void setPrefix(String prefix) { this.prefix = prefix; }
 }

@@ -93,12 +93,12 @@ public final class ViLConfig {
     /** Length of the vector that feeds the head. */
     public int featureSize() { return pooling.featureSize(dim); }
 
-    /** Drop-path rate of block pair {@code pair} (linear decay from 0 when {@code drop_path_decay}). */
+    /** Drop-path rate of block pair {@code pair}: with {@code drop_path_decay}, linspace(0, rate, depth) as the reference. */
     public double dropPathRate(int pair) {
-        if (!dropPathDecay || dropPathRate == 0 || depth == 1) {
+        if (!dropPathDecay) {
             return dropPathRate;
         }
-        return dropPathRate * pair / (depth - 1);
+        return depth == 1 ? 0.0 : dropPathRate * pair / (depth - 1);
     }
 
     /** The reference constructor arguments, as {@code VisionLSTM2(**kwargs)} takes them. */

@@ -89,6 +89,8 @@ public final class ViLGraph {
                 .legacyNorm(pool.isLegacyNorm())
                 .projBias(blocks.get(0).isProjBias())
                 .normBias(blocks.get(0).isNormBias())
+                .dropPathRate(blocks.get(blocks.size() - 1).getDropPath())
+                .dropPathDecay(blocks.get(0).getDropPath() != blocks.get(blocks.size() - 1).getDropPath())
                 .build();
     }
 
