@@ -22,6 +22,12 @@ public final class OpTimings extends BaseListener {
     public static final boolean ENABLED = Boolean.getBoolean("vil.profile.ops");
     /** Also split op types by input shapes ({@code -Dvil.profile.shapes=true}). */
     private static final boolean BY_SHAPE = Boolean.getBoolean("vil.profile.shapes");
+    /**
+     * Measure the calling thread's CPU time instead of wall time ({@code -Dvil.profile.cpu=true}):
+     * stable on a busy machine when ND4J runs single-threaded (OMP_NUM_THREADS=1).
+     */
+    private static final boolean CPU_TIME = Boolean.getBoolean("vil.profile.cpu");
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
     static final OpTimings INSTANCE = new OpTimings();
 
     private final Map<String, AtomicLong> nanos = new ConcurrentHashMap<>();
@@ -38,7 +44,7 @@ public final class OpTimings extends BaseListener {
 
     @Override
     public void preOpExecution(SameDiff sd, At at, SameDiffOp op, OpContext opContext) {
-        started.set(System.nanoTime());
+        started.set(now());
     }
 
     @Override
@@ -54,9 +60,13 @@ public final class OpTimings extends BaseListener {
                 }
                 name = key.toString();
             }
-            nanos.computeIfAbsent(name, k -> new AtomicLong()).addAndGet(System.nanoTime() - t0);
+            nanos.computeIfAbsent(name, k -> new AtomicLong()).addAndGet(now() - t0);
             calls.computeIfAbsent(name, k -> new AtomicLong()).incrementAndGet();
         }
+    }
+
+    private static long now() {
+        return CPU_TIME ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
     }
 
     public static void reset() {
