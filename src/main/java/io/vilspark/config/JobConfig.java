@@ -40,7 +40,14 @@ public final class JobConfig {
 
     /** As {@link #load(String, Optional, List)}, with the defaults already parsed. */
     public static Config load(Config defaults, Optional<Path> userFile, List<String> overrides) {
-        Config user = userFile.map(HoconFiles::parse).orElse(ConfigFactory.empty());
+        return load(defaults, userFile.map(HoconFiles::parse).orElse(ConfigFactory.empty()), overrides);
+    }
+
+    /**
+     * As {@link #load(String, Optional, List)}, with the user's layer already parsed (e.g. a file that
+     * travels in the job jar as a classpath resource); its substitutions may still be unresolved.
+     */
+    public static Config load(Config defaults, Config user, List<String> overrides) {
         Config layered = Overrides.parse(overrides == null ? List.of() : overrides).withFallback(user).withFallback(defaults);
         Config merged = HoconFiles.resolve(layered);
         Config resolvedDefaults = HoconFiles.resolve(defaults);

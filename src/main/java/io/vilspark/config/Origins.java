@@ -4,7 +4,7 @@ import com.typesafe.config.ConfigOrigin;
 import java.util.Set;
 
 /** Short "where is it" texts for messages, compiler style: {@code conf/models/demo.conf:7}. */
-final class Origins {
+public final class Origins {
     /** Descriptions Typesafe gives values that came from code, not from a file the user can open. */
     private static final Set<String> ANONYMOUS = Set.of("String", "hardcoded value", "Reader");
 
@@ -12,7 +12,7 @@ final class Origins {
     }
 
     /** @param fallback what to say when the origin names no file (e.g. the caller's source name) */
-    static String describe(ConfigOrigin origin, String fallback) {
+    public static String describe(ConfigOrigin origin, String fallback) {
         if (origin == null) {
             return fallback;
         }

@@ -1,0 +1,143 @@
+package io.vilspark.train;
+
+import java.io.Serializable;
+import java.util.List;
+
+import com.typesafe.config.Config;
+import io.vilspark.config.JobConfig;
+import io.vilspark.model.ViLConfig;
+
+/**
+ * How a model is trained: the {@code train { ... }} block of a job configuration (keys and defaults in
+ * {@code conf/jobs/train.conf}; recipes in {@code conf/recipes}). Values are checked when read; errors
+ * name the key ({@code train.epochs}) and where it was written.
+ *
+ * <p>Steps: one optimizer step trains on {@code globalBatch} images ({@code workers x batchPerWorker}
+ * under parameter averaging); the schedule counts these steps as DL4J's iteration counter does.
+ *
+ * @param epochs              passes over the training split
+ * @param globalBatch         images per optimizer step over all workers
+ * @param workers             Spark tasks training in parallel
+ * @param batchPerWorker      images per minibatch on one worker ({@code globalBatch / workers})
+ * @param averagingFrequency  minibatches each worker trains between two parameter averagings
+ * @param prefetch            minibatches a worker loads ahead; 0 = off
+ * @param lr                  base learning rate, before batch-size scaling
+ * @param lrScaleBatch        peak lr = lr x globalBatch / lrScaleBatch; 0 = no scaling
+ * @param warmupEpochs        linear warm-up length in epochs (may be fractional)
+ * @param endLr               learning rate at the last step
+ * @param weightDecay         decoupled weight decay coefficient, on weight params only
+ * @param beta1               Adam's beta1
+ * @param beta2               Adam's beta2
+ * @param eps                 Adam's epsilon
+ * @param gradClip            max L2 norm of all gradients together; 0 = no clipping
+ * @param dropPath            stochastic-depth rate for training; null = the model's own {@code drop_path_rate}
+ * @param seed                seed of parameter initialisation and of all randomness in training
+ * @param checkpointEverySteps extra checkpoints every so many steps; 0 = at the end of each epoch only
+ * @param augment             the reader's {@code augment} block, as written (the reader checks it)
+ */
+public record TrainingRecipe(int epochs, int globalBatch, int workers, int batchPerWorker, int averagingFrequency,
+                             int prefetch, double lr, int lrScaleBatch, double warmupEpochs, double endLr,
+                             double weightDecay, double beta1, double beta2, double eps, double gradClip,
+                             Double dropPath, long seed, int checkpointEverySteps, Config augment)
+        implements Serializable {
+
+    /** The block of the job configuration that holds the recipe. */
+    public static final String SECTION = "train";
+    /** Classpath resource with every key and its default. */
+    public static final String DEFAULTS_RESOURCE = "jobs/train.conf";
+
+    /**
+     * Reads the {@code train} block of a job configuration (a whole document: the block is found at
+     * {@code train}). Keys left out take the defaults; unknown keys and bad values fail with a
+     * {@link io.vilspark.config.ConfigException} naming the key.
+     */
+    public static TrainingRecipe fromConfig(Config job) {
+        Config merged = JobConfig.load(TrainingDefaults.load(), job, List.of());
+        return read(new RecipeSection(merged, SECTION));
+    }
+
+    private static TrainingRecipe read(RecipeSection s) {
+        int globalBatch = s.integer("global_batch", 1);
+        int workers = s.integer("workers", 1);
+        int batchPerWorker = s.integer("batch_per_worker", 0);
+        if (batchPerWorker == 0) {
+            if (globalBatch % workers != 0) {
+                throw s.invalid("global_batch", globalBatch + " is not a multiple of " + s.full("workers") + " = " + workers
+                        + " (or set " + s.full("batch_per_worker") + " so that workers x batch_per_worker = global_batch)");
+            }
+            batchPerWorker = globalBatch / workers;
+        } else if ((long) batchPerWorker * workers != globalBatch) {
+            throw s.invalid("batch_per_worker", batchPerWorker + " x " + s.full("workers") + " " + workers + " = "
+                    + (long) batchPerWorker * workers + " images per step, but " + s.full("global_batch") + " = "
+                    + globalBatch + " (0 derives it)");
+        }
+        int epochs = s.integer("epochs", 1);
+        double lr = s.positive("lr");
+        int lrScaleBatch = s.integer("lr_scale_batch", 0);
+        double peak = peakLr(lr, globalBatch, lrScaleBatch);
+        double warmupEpochs = s.number("warmup_epochs", 0, epochs, true);
+        double endLr = s.nonNegative("end_lr");
+        if (endLr > peak) {
+            throw s.invalid("end_lr", endLr + " is above the peak learning rate " + peak
+                    + " (lr x global_batch / lr_scale_batch)");
+        }
+        List<Double> betas = s.numbers("betas", 2, 0, 1);
+        Double dropPath = s.isNull("drop_path") ? null : s.number("drop_path", 0, 1, true);
+        // the reader owns these keys; here the block is only required to be a block
+        Config augment = s.block("augment");
+        return new TrainingRecipe(epochs, globalBatch, workers, batchPerWorker, s.integer("averaging_frequency", 1),
+                s.integer("prefetch", 0), lr, lrScaleBatch, warmupEpochs, endLr,
+                s.nonNegative("weight_decay"), betas.get(0), betas.get(1), s.positive("eps"),
+                s.nonNegative("grad_clip"), dropPath, s.integral("seed", Long.MIN_VALUE),
+                s.integer("checkpoint_every_steps", 0), augment);
+    }
+
+    private static double peakLr(double lr, int globalBatch, int lrScaleBatch) {
+        return lrScaleBatch == 0 ? lr : lr * globalBatch / lrScaleBatch;
+    }
+
+    /** The learning rate at the end of warm-up: {@code lr x global_batch / lr_scale_batch} (or {@code lr}). */
+    public double peakLr() {
+        return peakLr(lr, globalBatch, lrScaleBatch);
+    }
+
+    /**
+     * Optimizer steps per epoch as DL4J's iteration counter sees them under
+     * {@code ParameterAveragingTrainingMaster}: the driver advances the counter by
+     * {@code averagingFrequency} per averaging round, and an epoch of {@code trainImages} images takes
+     * {@code ceil(trainImages / (globalBatch x averagingFrequency))} rounds (the last one may be short).
+     */
+    public int stepsPerEpoch(long trainImages) {
+        if (trainImages < 1) {
+            throw new IllegalArgumentException("no training images (" + trainImages + ")");
+        }
+        long imagesPerRound = (long) globalBatch * averagingFrequency;
+        long rounds = (trainImages + imagesPerRound - 1) / imagesPerRound;
+        return Math.toIntExact(rounds * averagingFrequency);
+    }
+
+    /** Warm-up steps: {@code warmup_epochs} epochs, rounded to whole steps. */
+    public int warmupSteps(int stepsPerEpoch) {
+        return (int) Math.round(warmupEpochs * stepsPerEpoch);
+    }
+
+    /** All planned optimizer steps. */
+    public int totalSteps(int stepsPerEpoch) {
+        long total = (long) epochs * stepsPerEpoch;
+        if (total > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(epochs + " epochs of " + stepsPerEpoch
+                    + " steps exceed DL4J's int iteration counter");
+        }
+        return (int) total;
+    }
+
+    /** The architecture to train: the model's, with this recipe's drop-path rate when it sets one. */
+    public ViLConfig trainedModel(ViLConfig model) {
+        return dropPath == null ? model : model.toBuilder().dropPathRate(dropPath).build();
+    }
+
+    /** Whether gradients are clipped at all. */
+    public boolean clipsGradients() {
+        return gradClip > 0;
+    }
+}

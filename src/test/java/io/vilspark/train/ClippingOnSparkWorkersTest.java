@@ -1,0 +1,89 @@
+package io.vilspark.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.optimize.api.BaseTrainingListener;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * Listeners set on a {@link SparkComputationGraph} travel with {@code ParameterAveragingTrainingMaster}'s
+ * worker to the executors and run there, in order, before each worker's updater.
+ */
+class ClippingOnSparkWorkersTest {
+    private static final double MAX_NORM = 1e-4;
+
+    /** Executors are threads of this JVM in local mode: statics are how the copies report back. */
+    static final class WorkerProbe extends BaseTrainingListener implements Serializable {
+        private static final long serialVersionUID = 1L;
+        static final AtomicInteger CALLS = new AtomicInteger();
+        static final List<Double> BEFORE = new ArrayList<>();
+        static final List<Double> AFTER = new ArrayList<>();
+
+        private final boolean afterClipping;
+
+        WorkerProbe(boolean afterClipping) {
+            this.afterClipping = afterClipping;
+        }
+
+        @Override
+        public void onGradientCalculation(Model model) {
+            CALLS.incrementAndGet();
+            List<Double> norms = afterClipping ? AFTER : BEFORE;
+            synchronized (norms) {
+                norms.add(model.getGradientsViewArray().norm2Number().doubleValue() / model.batchSize());
+            }
+        }
+    }
+
+    @Test
+    void theClippingListenerRunsOnTheWorkers() {
+        SparkSession spark = SparkSession.builder().master("local[2]").appName("vil train tests")
+                .config("spark.ui.enabled", "false").getOrCreate();
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(4)
+                .batchSizePerWorker(4)
+                .averagingFrequency(2)
+                .workerPrefetchNumBatches(0)
+                .rddTrainingApproach(RDDTrainingApproach.Direct)
+                .build();
+        SparkComputationGraph net = new SparkComputationGraph(sc,
+                TrainingGraph.configuration(TinyVil.MODEL, TinyVil.recipe(), 10, 1), master);
+        net.setListeners(new WorkerProbe(false), new GlobalGradientNormClipping(MAX_NORM), new WorkerProbe(true));
+        List<DataSet> batches = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            batches.add(TinyVil.batch(4, 100 + i));
+        }
+        WorkerProbe.CALLS.set(0);
+        net.fit(sc.parallelize(batches, 2));
+
+        // the driver advances the schedule's step counter by the averaging frequency per averaging round
+        int rounds = (4 + 2 * sc.defaultParallelism() - 1) / (2 * sc.defaultParallelism());
+        assertEquals(2 * rounds, net.getNetwork().getConfiguration().getIterationCount());
+        assertEquals(2 * 4, WorkerProbe.CALLS.get(), "one gradient per minibatch and probe, seen on the workers");
+        synchronized (WorkerProbe.BEFORE) {
+            assertEquals(4, WorkerProbe.BEFORE.size());
+            for (double norm : WorkerProbe.BEFORE) {
+                assertTrue(norm > 10 * MAX_NORM, "the probe before the clipping listener saw " + norm);
+            }
+        }
+        synchronized (WorkerProbe.AFTER) {
+            assertEquals(4, WorkerProbe.AFTER.size());
+            for (double norm : WorkerProbe.AFTER) {
+                assertEquals(MAX_NORM, norm, 1e-4 * MAX_NORM, "the probe after the clipping listener");
+            }
+        }
+    }
+}
