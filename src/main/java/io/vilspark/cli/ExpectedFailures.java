@@ -8,6 +8,8 @@ import java.nio.file.NoSuchFileException;
 import java.util.Optional;
 
 import io.vilspark.config.ConfigException;
+import io.vilspark.data.read.ShardDataException;
+import io.vilspark.train.NonFiniteLossException;
 
 /**
  * Tells failures the user can fix (bad configuration, unreadable or damaged files) from bugs,
@@ -20,7 +22,8 @@ final class ExpectedFailures {
 
     /** The one-line message for an expected failure, or empty for an unexpected one. */
     static Optional<String> messageOf(Throwable e) {
-        if (e instanceof ConfigException || e instanceof BadInputException) {
+        if (e instanceof ConfigException || e instanceof BadInputException || e instanceof ShardDataException
+                || e instanceof NonFiniteLossException) {
             return Optional.of(oneLine(e.getMessage()));
         }
         if (e instanceof IOException io) {

@@ -22,6 +22,9 @@ import picocli.CommandLine.Spec;
                 ImportCommand.class,
                 PredictCommand.class,
                 BenchCommand.class,
+                PrepareCommand.class,
+                TrainCommand.class,
+                BenchDataCommand.class,
         })
 public final class VilCli implements Callable<Integer> {
 

@@ -1,0 +1,44 @@
+package io.vilspark.data.prepare;
+
+/**
+ * An 8-bit image in channel-major order {@code [C][H][W]}: the layout PatchLayout cuts into
+ * patches, and the one the resampler works on (one plane at a time).
+ */
+record ChwImage(int channels, int height, int width, byte[] pixels) {
+    ChwImage {
+        if (pixels.length != channels * height * width) {
+            throw new IllegalArgumentException("expected " + channels + "x" + height + "x" + width + " bytes, got "
+                    + pixels.length);
+        }
+    }
+
+    int at(int c, int y, int x) {
+        return pixels[(c * height + y) * width + x] & 0xFF;
+    }
+
+    /** Grey to RGB by copying the plane; RGB to grey with ITU-R 601-2 luma, rounded as Pillow's convert("L"). */
+    ChwImage withChannels(int target) {
+        if (target == channels) {
+            return this;
+        }
+        int plane = height * width;
+        if (channels == 1 && target == 3) {
+            byte[] out = new byte[3 * plane];
+            for (int c = 0; c < 3; c++) {
+                System.arraycopy(pixels, 0, out, c * plane, plane);
+            }
+            return new ChwImage(3, height, width, out);
+        }
+        if (channels == 3 && target == 1) {
+            byte[] out = new byte[plane];
+            for (int i = 0; i < plane; i++) {
+                int r = pixels[i] & 0xFF;
+                int g = pixels[plane + i] & 0xFF;
+                int b = pixels[2 * plane + i] & 0xFF;
+                out[i] = (byte) ((r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16);
+            }
+            return new ChwImage(1, height, width, out);
+        }
+        throw new IllegalArgumentException("cannot convert " + channels + " channels to " + target);
+    }
+}

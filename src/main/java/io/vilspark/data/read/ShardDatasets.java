@@ -1,0 +1,108 @@
+package io.vilspark.data.read;
+
+import java.io.IOException;
+import java.util.Arrays;
+
+import io.vilspark.data.DatasetManifest;
+import io.vilspark.data.PatchShardSchema;
+import io.vilspark.model.ViLConfig;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * The driver side of the reader: a split of a prepared dataset as an RDD of minibatches. Spark
+ * reads the Parquet files on the executors and {@link ShardPartitionFunction} converts each
+ * partition there; the driver only reads the manifest and plans the job (nothing is collected).
+ */
+public final class ShardDatasets {
+    private static final String ORDER_COLUMN = "_vil_order";
+
+    private ShardDatasets() {
+    }
+
+    /**
+     * Minibatches of {@code <root>/<split>} for {@code model}. Training reads are shuffled (when
+     * configured) and augmented with draws seeded by (seed, epoch, partition); call once per epoch.
+     *
+     * @throws IOException          the manifest is missing or unreadable
+     * @throws ShardDataException   the dataset does not fit the model, the split is missing or its schema is wrong
+     */
+    public static JavaRDD<DataSet> read(SparkSession spark, String root, String split, ViLConfig model,
+                                        ReaderConfig config, ReadMode mode, int epoch) throws IOException {
+        DatasetManifest manifest = DatasetManifest.read(root, spark.sparkContext().hadoopConfiguration());
+        return read(spark, root, split, ReaderPlan.create(manifest, model, config, mode, epoch, root));
+    }
+
+    /** As above with a plan made beforehand (e.g. once per job, then {@link ReaderPlan#forEpoch}). */
+    public static JavaRDD<DataSet> read(SparkSession spark, String root, String split, ReaderPlan plan) {
+        Dataset<Row> rows = rows(spark, root, split);
+        if (plan.mode() == ReadMode.TRAIN && plan.config().shuffleGlobal()) {
+            rows = shuffled(rows, plan.config().seed(), plan.epoch());
+        }
+        return rows.javaRDD().mapPartitionsWithIndex(new ShardPartitionFunction(plan), false);
+    }
+
+    /**
+     * The rows of {@code <root>/<split>}: the contract columns in schema order, then the file each
+     * row came from (for error messages). The schema is checked against contract 1 here, on the driver.
+     */
+    public static Dataset<Row> rows(SparkSession spark, String root, String split) {
+        String folder = new Path(root, split).toString();
+        requireFolder(folder, spark.sparkContext().hadoopConfiguration());
+        Dataset<Row> df;
+        try {
+            df = spark.read().parquet(folder);
+        } catch (Exception e) {
+            if (e instanceof AnalysisException || e.getCause() instanceof AnalysisException) {
+                throw new ShardDataException(folder + ": cannot read the split as Parquet shards: "
+                        + e.getMessage().lines().findFirst().orElse(""), e);
+            }
+            throw e;
+        }
+        try {
+            PatchShardSchema.validate(df.schema(), folder);
+        } catch (IllegalArgumentException e) {
+            throw new ShardDataException(e.getMessage(), e);
+        }
+        Column[] columns = Arrays.stream(ShardRecord.COLUMNS).map(functions::col).toArray(Column[]::new);
+        Column[] withSource = Arrays.copyOf(columns, columns.length + 1);
+        withSource[columns.length] = functions.input_file_name().as(ShardRecord.SOURCE_COLUMN);
+        return df.select(withSource);
+    }
+
+    /**
+     * Rows redistributed at random over as many partitions as were read: a seeded random key, a
+     * hash repartition on it and a sort inside each partition, so the order is random yet the same
+     * whenever Spark recomputes the RDD.
+     */
+    static Dataset<Row> shuffled(Dataset<Row> rows, long seed, int epoch) {
+        int partitions = Math.max(1, rows.rdd().getNumPartitions());
+        long orderSeed = Seeds.stream(Seeds.derive(seed, epoch), Seeds.ROW_ORDER, 0);
+        Column order = functions.col(ORDER_COLUMN);
+        return rows.withColumn(ORDER_COLUMN, functions.rand(orderSeed))
+                .repartition(partitions, order)
+                .sortWithinPartitions(order)
+                .drop(ORDER_COLUMN);
+    }
+
+    private static void requireFolder(String folder, Configuration hadoop) {
+        try {
+            Path path = new Path(folder);
+            FileSystem fs = path.getFileSystem(hadoop);
+            if (!fs.exists(path)) {
+                throw new ShardDataException(folder + ": no such split folder");
+            }
+        } catch (IOException e) {
+            throw new ShardDataException(folder + ": cannot list the split: " + e.getMessage(), e);
+        }
+    }
+}

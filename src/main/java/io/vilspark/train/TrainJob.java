@@ -1,0 +1,215 @@
+package io.vilspark.train;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.vilspark.data.DatasetManifest;
+import io.vilspark.data.read.AugmentationConfig;
+import io.vilspark.data.read.ModelCompatibility;
+import io.vilspark.data.read.ReadMode;
+import io.vilspark.data.read.ReaderConfig;
+import io.vilspark.data.read.ShardDatasets;
+import io.vilspark.model.ViLConfig;
+import io.vilspark.model.ViLModel;
+import io.vilspark.registry.ModelFile;
+import io.vilspark.registry.ModelMetadata;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.Repartition;
+import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.nd4j.evaluation.classification.Evaluation;
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * {@code vil train}: the ViL network trained on the executors with DL4J's parameter averaging.
+ * Each executor reads its own shards (the reader's RDD), trains {@code averaging_frequency}
+ * minibatches, and the driver averages parameters and updater state. After every epoch: validation
+ * loss and top-1/top-5, a line in {@code metrics.jsonl}, {@code curves.png} and a checkpoint.
+ */
+public final class TrainJob {
+    /**
+     * @param data       prepared dataset root (train and val splits)
+     * @param out        output folder: checkpoints/, model.zip, metrics.jsonl, curves.png
+     * @param recipe     recipe name or .conf file
+     * @param overrides  key=value overrides of the recipe
+     * @param resume     continue from the newest complete checkpoint in {@code out}
+     */
+    public record Settings(String data, String out, String recipe, List<String> overrides, boolean resume) {
+    }
+
+    /** What a finished run reports. */
+    public record Result(String model, List<EpochMetrics> epochs) {
+        public EpochMetrics last() {
+            return epochs.get(epochs.size() - 1);
+        }
+    }
+
+    private final SparkSession spark;
+    private final PrintStream out;
+
+    public TrainJob(SparkSession spark, PrintStream out) {
+        this.spark = spark;
+        this.out = out;
+    }
+
+    public Result run(Settings s) throws IOException {
+        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        RecipeFile recipeFile = RecipeFile.load(s.recipe(), s.overrides());
+        TrainingRecipe recipe = recipeFile.recipe();
+        ViLConfig config = recipe.trainedModel(recipeFile.model());
+        DatasetManifest manifest = DatasetManifest.read(s.data(), hadoop);
+        ModelCompatibility.checkCompatible(manifest, config, s.data());
+        long trainImages = manifest.rows().getOrDefault("train", 0L);
+        int stepsPerEpoch = recipe.stepsPerEpoch(trainImages);
+
+        CheckpointStore checkpoints = new CheckpointStore(s.out(), hadoop);
+        MetricsLog metrics = new MetricsLog(new Path(s.out(), "metrics.jsonl").toString(), hadoop);
+        ComputationGraph graph;
+        int firstEpoch;
+        if (s.resume()) {
+            Optional<CheckpointStore.Checkpoint> last = checkpoints.newestReadable(msg -> out.println("train: " + msg));
+            if (last.isPresent()) {
+                graph = last.get().model().graph();
+                firstEpoch = last.get().epoch();
+                metrics.loadUpTo(firstEpoch);
+                out.println("train: resuming after epoch " + firstEpoch + " (step " + last.get().step() + ") from "
+                        + last.get().file());
+            } else {
+                out.println("train: no complete checkpoint in " + s.out() + ": starting from scratch");
+                graph = freshNetwork(config, recipe, stepsPerEpoch);
+                firstEpoch = 0;
+            }
+        } else {
+            if (!checkpoints.files().isEmpty()) {
+                throw new IOException(s.out() + " already holds checkpoints of a run: pass --resume to "
+                        + "continue it, or choose another --out");
+            }
+            graph = freshNetwork(config, recipe, stepsPerEpoch);
+            firstEpoch = 0;
+        }
+
+        ReaderConfig reader = ReaderConfig.defaults()
+                .withBatchSize(recipe.batchPerWorker())
+                .withSeed(recipe.seed())
+                .withAugment(AugmentationConfig.fromConfig(recipe.augment(), TrainingRecipe.SECTION + ".augment"));
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        SparkComputationGraph sparkNet = null;
+        out.printf("train: %s on %s: %,d training images, %d steps/epoch, %d epochs, global batch %d (%d worker(s) x %d), "
+                        + "peak lr %.3g%n", describe(config), s.data(), trainImages, stepsPerEpoch, recipe.epochs(),
+                recipe.globalBatch(), recipe.workers(), recipe.batchPerWorker(), recipe.peakLr());
+
+        int rounds = stepsPerEpoch / recipe.averagingFrequency();
+        long imagesPerRound = (long) recipe.globalBatch() * recipe.averagingFrequency();
+        String model = new Path(s.out(), "model.zip").toString();
+        try (TrainingProgress progress = new TrainingProgress(out, 15)) {
+            spark.sparkContext().addSparkListener(progress);
+            for (int epoch = firstEpoch; epoch < recipe.epochs(); epoch++) {
+                progress.startEpoch("epoch " + (epoch + 1) + "/" + recipe.epochs(), rounds, imagesPerRound);
+                long t0 = System.nanoTime();
+                JavaRDD<DataSet> train = ShardDatasets.read(spark, s.data(), "train", config, reader, ReadMode.TRAIN, epoch)
+                        .coalesce(recipe.workers());
+                // a training master per epoch, seeded by the epoch: a resumed run splits epoch e as an uninterrupted one
+                sparkNet = new SparkComputationGraph(jsc, graph, trainingMaster(recipe, epoch));
+                if (recipe.clipsGradients()) {
+                    sparkNet.setListeners(new GlobalGradientNormClipping(recipe.gradClip()));
+                }
+                sparkNet.fit(train);
+                graph = sparkNet.getNetwork();
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                progress.endEpoch();
+                double trainLoss = sparkNet.getScore();
+                if (!Double.isFinite(trainLoss) || sparkNet.getNetwork().params().isInfinite().any()
+                        || sparkNet.getNetwork().params().isNaN().any()) {
+                    throw new NonFiniteLossException("training loss became " + trainLoss + " in epoch " + (epoch + 1)
+                            + "; stopped. The last good checkpoint stays in " + new Path(s.out(), "checkpoints")
+                            + " (lower train.lr or check the data)");
+                }
+                EpochMetrics m = validate(sparkNet, s.data(), config, reader, manifest, epoch + 1, trainLoss, seconds,
+                        trainImages);
+                out.printf("train: epoch %d/%d: train loss %.4f, val loss %.4f, val top-1 %.4f, top-5 %.4f, "
+                                + "%.1f images/s, lr %.3g%n", m.epoch(), recipe.epochs(), m.trainLoss(), m.valLoss(),
+                        m.valTop1(), m.valTop5(), m.imagesPerSecond(), m.lr());
+                metrics.append(m);
+                TrainingCurves.write(new Path(s.out(), "curves.png").toString(), metrics.epochs(), hadoop);
+                ViLModel trained = new ViLModel(config, sparkNet.getNetwork());
+                checkpoints.write(trained, metadata(s, manifest, config, epoch + 1, m.step()), epoch + 1);
+            }
+            spark.sparkContext().removeSparkListener(progress);
+        }
+        ViLModel trained = new ViLModel(config, graph);
+        ModelFile.write(model, trained, metadata(s, manifest, config, recipe.epochs(),
+                graph.getConfiguration().getIterationCount()), false, hadoop);
+        out.println("train: wrote " + model);
+        return new Result(model, metrics.epochs());
+    }
+
+    private EpochMetrics validate(SparkComputationGraph sparkNet, String data, ViLConfig config, ReaderConfig reader,
+                                  DatasetManifest manifest, int epoch, double trainLoss, double seconds,
+                                  long trainImages) throws IOException {
+        JavaRDD<DataSet> val = ShardDatasets.read(spark, data, "val", config, reader, ReadMode.EVAL, 0);
+        val.cache();
+        try {
+            double valLoss = sparkNet.calculateScore(val, true);
+            Evaluation eval = sparkNet.doEvaluation(val, reader.batchSize(),
+                    new Evaluation(manifest.classes(), Math.min(5, config.numClasses())))[0];
+            ComputationGraph net = sparkNet.getNetwork();
+            long step = net.getConfiguration().getIterationCount();
+            double lr = net.getLayer(0).conf().getLayer().getUpdaterByParam(
+                    net.getLayer(0).paramTable().keySet().iterator().next()).getLearningRate(
+                    (int) step, net.getConfiguration().getEpochCount());
+            return new EpochMetrics(epoch, step, trainLoss, valLoss, eval.accuracy(), eval.topNAccuracy(), lr, seconds,
+                    trainImages / seconds);
+        } finally {
+            val.unpersist();
+        }
+    }
+
+    private ComputationGraph freshNetwork(ViLConfig config, TrainingRecipe recipe, int stepsPerEpoch) {
+        ComputationGraph graph = new ComputationGraph(TrainingGraph.configuration(config, recipe, stepsPerEpoch,
+                recipe.seed()));
+        graph.init();
+        return graph;
+    }
+
+    private static ParameterAveragingTrainingMaster trainingMaster(TrainingRecipe recipe, int epoch) {
+        // the reader yields minibatches of batch_per_worker already; workers = partitions after coalesce
+        return new ParameterAveragingTrainingMaster.Builder(recipe.workers(), recipe.batchPerWorker())
+                .batchSizePerWorker(recipe.batchPerWorker())
+                .averagingFrequency(recipe.averagingFrequency())
+                .workerPrefetchNumBatches(recipe.prefetch())
+                .saveUpdater(true)
+                .rddTrainingApproach(RDDTrainingApproach.Direct)
+                .repartionData(Repartition.Never)
+                .rngSeed(recipe.seed() * 1_000_003L + epoch)
+                .build();
+    }
+
+    private static ModelMetadata metadata(Settings s, DatasetManifest manifest, ViLConfig config, int epoch, long step) {
+        Map<String, Object> provenance = new LinkedHashMap<>();
+        provenance.put(CheckpointStore.EPOCH, epoch);
+        provenance.put(CheckpointStore.STEP, step);
+        provenance.put("recipe", s.recipe());
+        provenance.put("overrides", s.overrides());
+        provenance.put("data", s.data());
+        provenance.put("data_rows", manifest.rows());
+        provenance.put("created_at", Instant.now().toString());
+        return new ModelMetadata(ModelMetadata.FORMAT, ModelMetadata.VERSION, config.toReferenceArguments(),
+                manifest.mean(), manifest.std(), manifest.classes(), provenance);
+    }
+
+    private static String describe(ViLConfig c) {
+        return "ViL dim " + c.dim() + ", " + c.depth() + " pairs, patch " + c.patchSize() + ", " + c.channels() + "x"
+                + c.height() + "x" + c.width() + ", " + c.numClasses() + " classes";
+    }
+}

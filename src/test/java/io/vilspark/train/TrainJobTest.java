@@ -1,0 +1,109 @@
+package io.vilspark.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import javax.imageio.ImageIO;
+
+import io.vilspark.config.JobConfig;
+import io.vilspark.data.prepare.PrepareJob;
+import io.vilspark.data.prepare.PrepareSettings;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** vil train on Spark local[2] with real Fashion-MNIST shards: metrics, curves, checkpoints, resume, divergence. */
+class TrainJobTest {
+    static final Path FASHION_MNIST = Path.of("/usr/share/datasets/fashion-mnist");
+
+    @TempDir
+    static Path dir;
+    static SparkSession spark;
+    static String data;
+
+    /** A small, fast variant of the demo recipe: the same pipeline, a tiny model and few images. */
+    static final List<String> SMALL = List.of("model.dim=16", "model.depth=1", "train.epochs=2",
+            "train.global_batch=32", "train.averaging_frequency=2", "train.warmup_epochs=0.5");
+
+    @BeforeAll
+    static void prepareData() throws Exception {
+        assumeTrue(Files.isDirectory(FASHION_MNIST), "needs the Debian package dataset-fashion-mnist (.ci/run installs it)");
+        spark = SparkSession.builder().master("local[2]").appName("vil train tests")
+                .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4").getOrCreate();
+        data = dir.resolve("fm").toString();
+        PrepareSettings settings = PrepareSettings.from(JobConfig.load(PrepareSettings.DEFAULTS, Optional.empty(), List.of(
+                "prepare.input=\"" + FASHION_MNIST + "\"", "prepare.output=\"" + data + "\"", "prepare.resolution=28",
+                "prepare.patch=4", "prepare.limit=256", "prepare.progress_seconds=0")));
+        PrepareJob.run(spark, settings, null);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (spark != null) {
+            spark.stop();
+        }
+    }
+
+    private static TrainJob.Result train(String out, boolean resume, List<String> extra) throws IOException {
+        List<String> overrides = new ArrayList<>(SMALL);
+        overrides.addAll(extra);
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+        return new TrainJob(spark, quiet).run(new TrainJob.Settings(data, out, "demo", overrides, resume));
+    }
+
+    @Test
+    void trainsWritesMetricsCurvesCheckpointsAndResumesFromTheLastCompleteEpoch() throws Exception {
+        String full = dir.resolve("full").toString();
+        TrainJob.Result result = train(full, false, List.of());
+        assertEquals(2, result.epochs().size());
+        EpochMetrics last = result.last();
+        assertEquals(2 * 4 * 2, last.step(), "ceil(256 / (32 x 2)) = 4 averaging rounds of 2 steps per epoch");
+        assertTrue(last.valTop1() > 0.3, "a learning model beats chance (0.1) on Fashion-MNIST: " + last.valTop1());
+        assertTrue(result.epochs().get(1).trainLoss() < result.epochs().get(0).trainLoss() + 0.2);
+        assertEquals(2, Files.readAllLines(Path.of(full, "metrics.jsonl")).size());
+        assertEquals(1200, ImageIO.read(Path.of(full, "curves.png").toFile()).getWidth());
+        assertTrue(Files.exists(Path.of(full, "checkpoints", "epoch-0001.zip")));
+        assertTrue(Files.exists(Path.of(full, "checkpoints", "epoch-0002.zip")));
+
+        // a run that crashed during epoch 2: epoch 1's checkpoint is the newest complete one
+        String crashed = dir.resolve("crashed").toString();
+        train(crashed, false, List.of());
+        Files.delete(Path.of(crashed, "checkpoints", "epoch-0002.zip"));
+        Files.deleteIfExists(Path.of(crashed, "checkpoints", ".epoch-0002.zip.crc"));
+        Files.delete(Path.of(crashed, "model.zip"));
+        TrainJob.Result resumed = train(crashed, true, List.of());
+        assertEquals(2, resumed.epochs().size(), "epoch 1 from the log, epoch 2 trained again");
+
+        assertEquals(1, resumed.epochs().get(0).epoch(), "epoch 1 kept from the log of the crashed run");
+        assertEquals(2, resumed.last().epoch(), "epoch 2 trained again from epoch 1's checkpoint");
+        assertEquals(last.step(), resumed.last().step(), "the resumed run ends at the same step");
+        assertTrue(Files.exists(Path.of(crashed, "model.zip")));
+
+        IOException again = assertThrows(IOException.class, () -> train(full, false, List.of()));
+        assertTrue(again.getMessage().contains("--resume"), again.getMessage());
+    }
+
+    @Test
+    void divergingTrainingStopsClearlyAndKeepsTheLastGoodCheckpoint() throws Exception {
+        String out = dir.resolve("diverge").toString();
+        // no clipping and an absurd learning rate: parameters overflow within the first epoch
+        NonFiniteLossException e = assertThrows(NonFiniteLossException.class,
+                () -> train(out, false, List.of("train.lr=1e30", "train.end_lr=0", "train.grad_clip=0")));
+        assertTrue(e.getMessage().contains("epoch 1"), e.getMessage());
+        assertTrue(e.getMessage().contains("checkpoint"), e.getMessage());
+        assertTrue(!Files.exists(Path.of(out, "model.zip")), "no model that looks trained");
+    }
+}
