@@ -7,7 +7,6 @@ import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Images {@code [B, C, H, W]} to patch tokens {@code [B, dim, S]} (DL4J's NCW sequence layout):
@@ -52,12 +51,11 @@ public class PatchEmbeddingLayer extends ViLLayerBase {
         // xavier_uniform on the weight seen as a [dim, C*P*P] matrix
         long fanIn = (long) channels * patchSize * patchSize;
         double bound = Math.sqrt(6.0 / (fanIn + dim));
-        INDArray w = param(params, PROJ_WEIGHT);
-        w.assign(Nd4j.rand(w.dataType(), w.shape()).muli(2 * bound).subi(bound));
+        ParamInit random = random();
+        random.uniform(param(params, PROJ_WEIGHT), bound);
         param(params, PROJ_BIAS).assign(0);
         // trunc_normal_(std=0.02): torch truncates at +-2 absolute (100 std), i.e. never
-        INDArray pos = param(params, POS_EMBED);
-        pos.assign(Nd4j.randn(pos.dataType(), pos.shape()).muli(0.02));
+        random.normal(param(params, POS_EMBED), 0.02);
     }
 
     @Override

@@ -87,32 +87,25 @@ public class ViLBlockLayer extends ViLLayerBase implements DropPath.Droppable {
 
     @Override
     public void initializeParameters(Map<String, INDArray> params) {
+        ParamInit random = random();
         for (Map.Entry<String, INDArray> e : params.entrySet()) {
             String name = ReferenceNames.toReferenceName(e.getKey()).substring(prefix.length());
             INDArray p = e.getValue();
             switch (name) {
                 // small_init (Nguyen & Salazar) with the block dim, also for q/k/v
                 case "layer.proj_up.weight", "layer.q_proj.weight", "layer.k_proj.weight", "layer.v_proj.weight" ->
-                        normal(p, Math.sqrt(2.0 / (5.0 * dim)));
+                        random.normal(p, Math.sqrt(2.0 / (5.0 * dim)));
                 // wang_init with num_blocks = 1, as the reference
-                case "layer.proj_down.weight" -> normal(p, 2.0 / Math.sqrt(dim));
+                case "layer.proj_down.weight" -> random.normal(p, 2.0 / Math.sqrt(dim));
                 // nn.Conv2d default: kaiming_uniform(a=sqrt(5)) = U(-1/sqrt(fan_in), 1/sqrt(fan_in)), fan_in = 9
-                case "layer.conv.weight", "layer.conv.bias" -> uniform(p, 1.0 / ViLConfig.CONV_KERNEL);
-                case "layer.mlstm_cell.igate.bias" -> normal(p, 0.1);
+                case "layer.conv.weight", "layer.conv.bias" -> random.uniform(p, 1.0 / ViLConfig.CONV_KERNEL);
+                case "layer.mlstm_cell.igate.bias" -> random.normal(p, 0.1);
                 case "layer.mlstm_cell.fgate.bias" -> p.assign(Nd4j.linspace(p.dataType(), 3.0, 6.0, p.length()).reshape(p.shape()));
                 case "layer.learnable_skip" -> p.assign(1);
                 // zero: residual norm weights (scale 1 + w), biases, gate weights
                 default -> p.assign(0);
             }
         }
-    }
-
-    private static void normal(INDArray p, double std) {
-        p.assign(Nd4j.randn(p.dataType(), p.shape()).muli(std));
-    }
-
-    private static void uniform(INDArray p, double bound) {
-        p.assign(Nd4j.rand(p.dataType(), p.shape()).muli(2 * bound).subi(bound));
     }
 
     private SDVariable p(Map<String, SDVariable> params, String name) {

@@ -13,6 +13,7 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.weights.WeightInitDistribution;
 import org.nd4j.linalg.activations.Activation;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Sgd;
@@ -47,11 +48,11 @@ public final class ViLGraph {
                 .graphBuilder()
                 .addInputs(INPUT)
                 .setInputTypes(InputType.convolutional(config.height(), config.width(), config.channels()));
-        g.addLayer(EMBED, new PatchEmbeddingLayer(config), INPUT);
+        g.addLayer(EMBED, new PatchEmbeddingLayer(config).seeded(seed, 0), INPUT);
         String previous = EMBED;
         for (int i = 0; i < 2 * config.depth(); i++) {
             String name = ReferenceNames.blockLayerName(i);
-            g.addLayer(name, new ViLBlockLayer(config, i), previous);
+            g.addLayer(name, new ViLBlockLayer(config, i).seeded(seed, i + 1), previous);
             previous = name;
         }
         g.addLayer(NORM, new FinalNormLayer(config), previous);
@@ -65,6 +66,20 @@ public final class ViLGraph {
         g.addLayer(LOSS, new LossLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX).build(), HEAD);
         g.setOutputs(LOSS);
         return g.build();
+    }
+
+    /**
+     * A network for {@code conf}, its parameters initialised reproducibly from the configuration's
+     * seed ({@code ComputationGraph.init()} alone gave different parameters for the same seed: see
+     * {@link ParamInit}).
+     */
+    public static ComputationGraph newNetwork(ComputationGraphConfiguration conf) {
+        ComputationGraph graph = new ComputationGraph(conf);
+        graph.init();
+        // the head was drawn from ND4J's generator (DL4J's own layer): draw it again reproducibly
+        long seed = conf.getDefaultConfiguration().getSeed();
+        ParamInit.of(seed, Integer.MAX_VALUE).normal(graph.getParam(HEAD + "_W"), 2e-5);
+        return graph;
     }
 
     /** Reads the architecture back from a graph configuration (as stored in a model file). */

@@ -19,6 +19,25 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * keeps a no-arg constructor and a getter/setter per field, and must not be renamed or moved.
  */
 public abstract class ViLLayerBase extends SameDiffLayer {
+    /** The network's seed and this layer's position: its initial parameters follow from them alone. */
+    private long initSeed;
+    private int initIndex;
+
+    public long getInitSeed() { return initSeed; }
+    public void setInitSeed(long initSeed) { this.initSeed = initSeed; }
+    public int getInitIndex() { return initIndex; }
+    public void setInitIndex(int initIndex) { this.initIndex = initIndex; }
+
+    /** Sets where this layer's initial parameters come from; returns this. */
+    ViLLayerBase seeded(long networkSeed, int index) {
+        this.initSeed = networkSeed;
+        this.initIndex = index;
+        return this;
+    }
+
+    protected ParamInit random() {
+        return ParamInit.of(initSeed, initIndex);
+    }
 
     /** Decayed by weight decay: matrices and kernels. */
     protected static void weight(SDLayerParams params, String referenceName, long... shape) {

@@ -33,9 +33,7 @@ public final class ViLModel {
     }
 
     public static ViLModel create(ViLConfig config, long seed, DataType dataType) {
-        ComputationGraph graph = new ComputationGraph(ViLGraph.configuration(config, seed, dataType));
-        graph.init();
-        return new ViLModel(config, graph);
+        return new ViLModel(config, ViLGraph.newNetwork(ViLGraph.configuration(config, seed, dataType)));
     }
 
     /** Wraps a network built from {@link ViLGraph#configuration}, e.g. one restored from a model file. */

@@ -15,6 +15,7 @@ import io.vilspark.data.read.ReadMode;
 import io.vilspark.data.read.ReaderConfig;
 import io.vilspark.data.read.ShardDatasets;
 import io.vilspark.model.ViLConfig;
+import io.vilspark.model.ViLGraph;
 import io.vilspark.model.ViLModel;
 import io.vilspark.registry.ModelFile;
 import io.vilspark.registry.ModelMetadata;
@@ -176,10 +177,7 @@ public final class TrainJob {
     }
 
     private ComputationGraph freshNetwork(ViLConfig config, TrainingRecipe recipe, int stepsPerEpoch) {
-        ComputationGraph graph = new ComputationGraph(TrainingGraph.configuration(config, recipe, stepsPerEpoch,
-                recipe.seed()));
-        graph.init();
-        return graph;
+        return ViLGraph.newNetwork(TrainingGraph.configuration(config, recipe, stepsPerEpoch, recipe.seed()));
     }
 
     private static ParameterAveragingTrainingMaster trainingMaster(TrainingRecipe recipe, int epoch) {

@@ -19,11 +19,14 @@ import javax.imageio.ImageIO;
 import io.vilspark.config.JobConfig;
 import io.vilspark.data.prepare.PrepareJob;
 import io.vilspark.data.prepare.PrepareSettings;
+import io.vilspark.registry.ModelFile;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** vil train on Spark local[2] with real Fashion-MNIST shards: metrics, curves, checkpoints, resume, divergence. */
 class TrainJobTest {
@@ -81,19 +84,28 @@ class TrainJobTest {
         // a run that crashed during epoch 2: epoch 1's checkpoint is the newest complete one
         String crashed = dir.resolve("crashed").toString();
         train(crashed, false, List.of());
+        assertEquals(params(full + "/checkpoints/epoch-0001.zip"), params(crashed + "/checkpoints/epoch-0001.zip"),
+                "the same recipe and seed train the same epoch");
         Files.delete(Path.of(crashed, "checkpoints", "epoch-0002.zip"));
         Files.deleteIfExists(Path.of(crashed, "checkpoints", ".epoch-0002.zip.crc"));
         Files.delete(Path.of(crashed, "model.zip"));
         TrainJob.Result resumed = train(crashed, true, List.of());
         assertEquals(2, resumed.epochs().size(), "epoch 1 from the log, epoch 2 trained again");
 
-        assertEquals(1, resumed.epochs().get(0).epoch(), "epoch 1 kept from the log of the crashed run");
+        assertEquals(result.epochs().get(0).valLoss(), resumed.epochs().get(0).valLoss(),
+                "epoch 1 kept from the log of the crashed run (same seed: same numbers)");
         assertEquals(2, resumed.last().epoch(), "epoch 2 trained again from epoch 1's checkpoint");
+        assertEquals(params(full + "/model.zip"), params(crashed + "/model.zip"),
+                "the resumed run ends exactly where the uninterrupted one does");
         assertEquals(last.step(), resumed.last().step(), "the resumed run ends at the same step");
         assertTrue(Files.exists(Path.of(crashed, "model.zip")));
 
         IOException again = assertThrows(IOException.class, () -> train(full, false, List.of()));
         assertTrue(again.getMessage().contains("--resume"), again.getMessage());
+    }
+
+    private static INDArray params(String modelFile) throws IOException {
+        return ModelFile.read(modelFile, false, new Configuration()).model().graph().params();
     }
 
     @Test
