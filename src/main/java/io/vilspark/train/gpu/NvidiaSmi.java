@@ -32,6 +32,11 @@ public final class NvidiaSmi implements Supplier<NvidiaSmiReport> {
         this.timeout = timeout;
     }
 
+    /** The program and its arguments. */
+    public List<String> command() {
+        return command;
+    }
+
     @Override
     public NvidiaSmiReport get() {
         Process process;

@@ -1,0 +1,110 @@
+package io.vilspark.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** jobs/submit (in --dry-run: the spark-submit command it would run) and jobs/discover-gpus. */
+class ClusterLaunchersTest {
+    static final Path JOBS = Path.of("jobs").toAbsolutePath();
+
+    @TempDir
+    Path dir;
+
+    record Run(int code, String out) {
+    }
+
+    private Run run(Map<String, String> env, String... command) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(command));
+        cmd.set(0, JOBS.resolve(cmd.get(0)).toString());
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().remove("SPARK_HOME");
+        pb.environment().remove("VIL_SUBMIT_OPTS");
+        pb.environment().remove("CUDA_VISIBLE_DEVICES");
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return new Run(p.waitFor(), out);
+    }
+
+    private Path sparkHome(String defaults) throws IOException {
+        Path home = dir.resolve("spark");
+        Files.createDirectories(home.resolve("bin"));
+        Files.createDirectories(home.resolve("conf"));
+        Path submit = home.resolve("bin/spark-submit");
+        Files.writeString(submit, "#!/bin/sh\nexit 0\n");
+        assertTrue(submit.toFile().setExecutable(true));
+        Files.writeString(home.resolve("conf/spark-defaults.conf"), defaults);
+        return home;
+    }
+
+    @Test
+    void submitExplainsItself() throws Exception {
+        Run help = run(Map.of(), "submit", "--help");
+        assertEquals(0, help.code());
+        assertTrue(help.out().startsWith("usage: jobs/submit [SPARK-SUBMIT OPTIONS]"), help.out());
+        Run none = run(Map.of(), "submit", "--master", "yarn");
+        assertEquals(2, none.code());
+        assertEquals("jobs/submit: missing the vil subcommand (jobs/submit --help)\n", none.out());
+    }
+
+    @Test
+    void submitAddsTheJobJarAndExecutorDefaults() throws Exception {
+        Path home = sparkHome("spark.executor.cores   3\nspark.executor.extraJavaOptions=-XX:+UseG1GC\n");
+        Run r = run(Map.of("SPARK_HOME", home.toString()), "submit", "--dry-run", "--master", "spark://127.0.0.1:7077",
+                "train", "--data", "hdfs:///fm", "--out", "hdfs:///runs/1");
+        assertEquals(0, r.code(), r.out());
+        String cmd = r.out().trim();
+        assertTrue(cmd.startsWith(home.resolve("bin/spark-submit") + " --master spark://127.0.0.1:7077 "), cmd);
+        assertTrue(cmd.contains(" --class io.vilspark.cli.VilCli "), cmd);
+        assertTrue(cmd.contains(" --conf spark.executorEnv.OMP_NUM_THREADS=3 "), "from spark-defaults.conf: " + cmd);
+        assertTrue(cmd.contains(" --conf spark.executor.extraJavaOptions=-XX:+UseG1GC\\ "
+                + "-Dorg.bytedeco.javacpp.cachedir=/tmp/vil-javacpp "), "appended to the cluster's options: " + cmd);
+        assertTrue(cmd.contains(" --conf spark.driver.extraJavaOptions=-Dorg.bytedeco.javacpp.cachedir=/tmp/vil-javacpp "), cmd);
+        assertTrue(cmd.matches(".* \\S*/target/vil-spark-[^ ]+-job\\.jar train --data hdfs:///fm --out hdfs:///runs/1$"), cmd);
+    }
+
+    @Test
+    void submitKeepsWhatTheUserSet() throws Exception {
+        Path home = sparkHome("");
+        Run r = run(Map.of("SPARK_HOME", home.toString(), "VIL_SUBMIT_OPTS", "--master yarn",
+                        "VIL_JAVACPP_CACHE", "/data/javacpp"), "submit", "--dry-run", "--cuda", "--executor-cores", "4",
+                "--conf", "spark.executorEnv.OMP_NUM_THREADS=2", "--conf",
+                "spark.driver.extraJavaOptions=-Dorg.bytedeco.javacpp.cachedir=/x", "--", "prepare", "--input", "in");
+        assertEquals(0, r.code(), r.out());
+        String cmd = r.out().trim();
+        assertTrue(cmd.contains(" --master yarn --executor-cores 4 "), cmd);
+        assertFalse(cmd.contains("OMP_NUM_THREADS=4"), cmd);
+        assertTrue(cmd.contains(" --conf spark.executor.extraJavaOptions=-Dorg.bytedeco.javacpp.cachedir=/data/javacpp "), cmd);
+        assertFalse(cmd.contains("spark.driver.extraJavaOptions=-Dorg.bytedeco.javacpp.cachedir=/data"), cmd);
+        assertTrue(cmd.contains(" --name vil\\ prepare "), cmd);
+        assertTrue(cmd.matches(".*-job-cuda\\.jar prepare --input in$"), cmd);
+    }
+
+    @Test
+    void discoverGpusReportsNvidiaSmiIndicesThatCudaCanSee() throws Exception {
+        Path smi = dir.resolve("nvidia-smi");
+        Files.writeString(smi, "#!/bin/sh\nprintf '0\\n1\\n2\\n3\\n'\n");
+        assertTrue(smi.toFile().setExecutable(true));
+        Run all = run(Map.of("VIL_NVIDIA_SMI", smi.toString()), "discover-gpus");
+        assertEquals(0, all.code(), all.out());
+        assertEquals("{\"name\": \"gpu\", \"addresses\": [\"0\", \"1\", \"2\", \"3\"]}\n", all.out());
+        Run visible = run(Map.of("VIL_NVIDIA_SMI", smi.toString(), "CUDA_VISIBLE_DEVICES", "3,1"), "discover-gpus");
+        assertEquals("{\"name\": \"gpu\", \"addresses\": [\"1\", \"3\"]}\n", visible.out());
+        Run missing = run(Map.of("VIL_NVIDIA_SMI", dir.resolve("none").toString()), "discover-gpus");
+        assertEquals(1, missing.code());
+        assertTrue(missing.out().startsWith("discover-gpus: '" + dir.resolve("none") + " --query-gpu=index' failed"),
+                missing.out());
+    }
+}
