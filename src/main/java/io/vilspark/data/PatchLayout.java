@@ -40,30 +40,30 @@ public final class PatchLayout {
 
     /** CHW image bytes (channel-major, rows, columns) to the patch sequence. */
     public byte[] toPatches(byte[] chw) {
-        checkLength(chw.length);
-        byte[] out = new byte[size()];
-        int h = height();
-        int w = width();
-        for (int c = 0; c < channels; c++) {
-            for (int y = 0; y < h; y++) {
-                for (int x = 0; x < w; x++) {
-                    out[offset(c, y, x)] = chw[(c * h + y) * w + x];
-                }
-            }
-        }
-        return out;
+        return copy(chw, true);
     }
 
     /** The patch sequence back to CHW image bytes. */
     public byte[] toImage(byte[] patches) {
-        checkLength(patches.length);
+        return copy(patches, false);
+    }
+
+    /** One patch row (P bytes) is contiguous in both layouts: copy row by row, either way. */
+    private byte[] copy(byte[] from, boolean toPatches) {
+        checkLength(from.length);
         byte[] out = new byte[size()];
         int h = height();
         int w = width();
         for (int c = 0; c < channels; c++) {
             for (int y = 0; y < h; y++) {
-                for (int x = 0; x < w; x++) {
-                    out[(c * h + y) * w + x] = patches[offset(c, y, x)];
+                for (int x = 0; x < w; x += patch) {
+                    int image = (c * h + y) * w + x;
+                    int patches = offset(c, y, x);
+                    if (toPatches) {
+                        System.arraycopy(from, image, out, patches, patch);
+                    } else {
+                        System.arraycopy(from, patches, out, image, patch);
+                    }
                 }
             }
         }
