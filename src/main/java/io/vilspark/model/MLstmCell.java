@@ -7,58 +7,84 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The stabilised mLSTM cell (Beck et al., xLSTM), as SameDiff graphs.
+ * The stabilised mLSTM cell (Beck et al., xLSTM), as SameDiff graphs over per-head sequences:
+ * every array has the sequences of all (head, sample) pairs stacked along its first axis.
  *
  * <p>{@link #parallel} is the reference's {@code parallel_stabilized_simple}: quadratic in the
  * sequence length, one decay matrix {@code D[i, j] = exp(sum_{t=j+1..i} log f_t + i_j - m_i)} per
- * head, stabilised by the row maximum {@code m_i}, and normalised by
- * {@code max(|sum_j C[i, j]|, exp(-m_i)) + eps}.
+ * sequence, stabilised by the row maximum {@code m_i}, and normalised by
+ * {@code max(|sum_j C[i, j]|, exp(-m_i)) + eps}. With {@code reverse} the cell runs over the
+ * sequence from its end ({@code j >= i}, forget gates summed over {@code [i, j)}), which is the
+ * forward cell applied to the flipped sequence, flipped back.
  */
 public final class MLstmCell {
     /** The reference's eps in the normaliser. */
     public static final double EPS = 1e-6;
-    /** Stands in for -inf above the diagonal: exp underflows to exactly 0, without inf - inf. */
+    /** Stands in for -inf outside the causal triangle: exp underflows to exactly 0, without inf - inf. */
     private static final double MASKED = -1e30;
 
     private MLstmCell() {
     }
 
     /**
-     * @param q queries {@code [B, NH, S, DH]}
-     * @param k keys {@code [B, NH, S, DH]}
-     * @param v values {@code [B, NH, S, DH]}
-     * @param igatePreact input gate pre-activations {@code [B, NH, S, 1]}
-     * @param fgatePreact forget gate pre-activations {@code [B, NH, S, 1]}
-     * @return hidden states {@code [B, NH, S, DH]}
+     * @param q           queries {@code [X, S, DH]}
+     * @param kScaled     keys already divided by {@code sqrt(DH)}, {@code [X, S, DH]}
+     * @param v           values {@code [X, S, DH]}
+     * @param igatePreact input gate pre-activations {@code [X, S]}
+     * @param fgatePreact forget gate pre-activations {@code [X, S]}
+     * @return hidden states {@code [X, S, DH]}
      */
-    public static SDVariable parallel(SameDiff sd, SDVariable q, SDVariable k, SDVariable v,
-                                      SDVariable igatePreact, SDVariable fgatePreact,
-                                      int heads, int seqLen, int headDim) {
+    public static SDVariable parallel(SameDiff sd, SDVariable q, SDVariable kScaled, SDVariable v,
+                                      SDVariable igatePreact, SDVariable fgatePreact, int seqLen, boolean reverse) {
         DataType dt = q.dataType();
-        // cumulative log forget gates; logF[i, j] = c_i - c_j = sum of log f over (j, i]
-        SDVariable cum = sd.cumsum(sd.nn().logSigmoid(fgatePreact), false, false, 2);  // [B, NH, S, 1]
-        SDVariable logF = cum.sub(cum.permute(0, 1, 3, 2));                             // [B, NH, S, S]
-        SDVariable logD = logF.add(igatePreact.permute(0, 1, 3, 2))
-                .add(sd.constant(causalMask(seqLen, dt)));
-        SDVariable rowMax = logD.max(true, 3);                                          // [B, NH, S, 1]
+        // logF[i, j] = cum_i - cum_j: forget gates over (j, i] forwards, over [i, j) in reverse
+        // cumulative sums as a matmul with a triangle of ones: ND4J's cumsum backward pass is wrong
+        // along the last axis (and in reverse)
+        SDVariable cum = sd.nn().logSigmoid(fgatePreact).mmul(sd.constant(cumulativeSum(seqLen, reverse, dt)));  // [X, S]
+        // (cum_i - cum_j) first, as the reference: cum grows large, and i_j - cum_j would round it
+        SDVariable logD = cum.reshape(-1, seqLen, 1).sub(cum.reshape(-1, 1, seqLen))
+                .add(igatePreact.reshape(-1, 1, seqLen))
+                .add(sd.constant(causalMask(seqLen, reverse, dt)));                         // [X, S, S]
+        SDVariable rowMax = rowMax(sd, logD);                                               // [X, S, 1]
         SDVariable decay = sd.math().exp(logD.sub(rowMax));
 
-        SDVariable q3 = q.reshape(-1, seqLen, headDim);
-        SDVariable k3 = k.reshape(-1, seqLen, headDim).div(Math.sqrt(headDim));
-        SDVariable v3 = v.reshape(-1, seqLen, headDim);
-        SDVariable scores = sd.mmul(q3, k3, false, true, false).reshape(-1, heads, seqLen, seqLen);
-        SDVariable c = scores.mul(decay);
-        SDVariable normaliser = sd.math().max(sd.math().abs(c.sum(true, 3)), sd.math().exp(rowMax.neg()));
-        SDVariable cNormalised = c.div(normaliser.add(EPS)).reshape(-1, seqLen, seqLen);
-        return sd.mmul(cNormalised, v3).reshape(-1, heads, seqLen, headDim);
+        SDVariable c = sd.mmul(q, kScaled, false, true, false).mul(decay);                 // [X, S, S]
+        SDVariable normaliser = sd.math().max(sd.math().abs(c.sum(true, 2)), sd.math().exp(rowMax.neg())).add(EPS);
+        // (C / n) @ v as (C @ v) / n: the division touches DH columns instead of S
+        return sd.mmul(c, v).div(normaliser);
     }
 
-    /** 0 on and below the diagonal, a huge negative number above it. */
-    static INDArray causalMask(int seqLen, DataType dt) {
-        double[][] m = new double[seqLen][seqLen];
+    /**
+     * The row maximum with max's gradient (to the arg-max), computed as a one-hot selection:
+     * ND4J's reduce_max backward pass is about 20x slower than the forward on these shapes. Ties
+     * share the gradient.
+     */
+    private static SDVariable rowMax(SameDiff sd, SDVariable logD) {
+        SDVariable isMax = logD.eq(logD.max(true, 2)).castTo(logD.dataType());              // no gradient through eq
+        return logD.mul(isMax).sum(true, 2).div(isMax.sum(true, 2));
+    }
+
+    /** {@code T [S, S]} with {@code (x @ T)_i = sum_{t <= i} x_t}, or {@code sum_{t >= i}} in reverse. */
+    static INDArray cumulativeSum(int seqLen, boolean reverse, DataType dt) {
+        float[][] m = new float[seqLen][seqLen];
+        for (int t = 0; t < seqLen; t++) {
+            for (int i = 0; i < seqLen; i++) {
+                if (reverse ? t >= i : t <= i) {
+                    m[t][i] = 1f;
+                }
+            }
+        }
+        return Nd4j.createFromArray(m).castTo(dt);
+    }
+
+    /** 0 inside the causal triangle (j <= i, or j >= i in reverse), a huge negative number outside. */
+    static INDArray causalMask(int seqLen, boolean reverse, DataType dt) {
+        float[][] m = new float[seqLen][seqLen];
         for (int i = 0; i < seqLen; i++) {
-            for (int j = i + 1; j < seqLen; j++) {
-                m[i][j] = MASKED;
+            for (int j = 0; j < seqLen; j++) {
+                if (reverse ? j < i : j > i) {
+                    m[i][j] = (float) MASKED;
+                }
             }
         }
         return Nd4j.createFromArray(m).castTo(dt);

@@ -6,14 +6,10 @@ package io.vilspark.model;
  *
  * <p>DL4J splits {@code layer_param} keys on '_', so a parameter key is the reference name in
  * camelCase ({@code layer.q_proj.weight} becomes {@code layer.qProj.weight}); reference names
- * have no capitals, so the mapping inverts exactly. The head is DL4J's own output layer, whose
- * weight is stored transposed ({@code [in, out]}) under DL4J's names.
+ * have no capitals, so the mapping inverts exactly. Every parameter, the head's included, keeps
+ * the reference's shape.
  */
 public final class ReferenceNames {
-    public static final String HEAD_LAYER = "head";
-    public static final String HEAD_WEIGHT = "head.weight";
-    public static final String HEAD_BIAS = "head.bias";
-
     private ReferenceNames() {
     }
 
@@ -47,23 +43,12 @@ public final class ReferenceNames {
 
     /** Reference name of a {@code ComputationGraph.paramTable()} key ({@code layer_paramKey}). */
     public static String fromGraphKey(String graphKey) {
-        int split = graphKey.indexOf('_');
-        String layer = graphKey.substring(0, split);
-        String param = graphKey.substring(split + 1);
-        if (layer.equals(HEAD_LAYER)) {
-            return param.equals("W") ? HEAD_WEIGHT : HEAD_BIAS;
-        }
-        return toReferenceName(param);
+        return toReferenceName(graphKey.substring(graphKey.indexOf('_') + 1));
     }
 
     /** Prefix of the reference names of sub-block {@code index} (0-based over all 2*depth sub-blocks). */
     public static String blockPrefix(int index) {
         return "blocks." + (index / 2) + (index % 2 == 0 ? ".rowwise_from_top_left." : ".rowwise_from_bot_right.");
-    }
-
-    /** DL4J layer name of sub-block {@code index}. */
-    public static String blockLayerName(int index) {
-        return "block" + (index / 2) + (index % 2 == 0 ? "TopLeft" : "BotRight");
     }
 
     /** Name of the reference activation file of sub-block {@code index} ({@code block_0_top_left}). */

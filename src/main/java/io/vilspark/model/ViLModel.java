@@ -51,17 +51,17 @@ public final class ViLModel {
 
     /** Class scores before softmax, {@code [B, classes]}. */
     public INDArray logits(INDArray images) {
-        return forward(images).get(ViLGraph.HEAD);
+        return outputs(images, ViLNetworkLayer.LOGITS).get(ViLNetworkLayer.LOGITS);
     }
 
     /** The vector that feeds the head (after final norm, pooling and legacy norm), {@code [B, F]}. */
     public INDArray features(INDArray images) {
-        return forward(images).get(ViLGraph.POOL);
+        return outputs(images, ViLNetworkLayer.HEAD_INPUT).get(ViLNetworkLayer.HEAD_INPUT);
     }
 
     /** Per-patch token features after the final norm, {@code [B, S, dim]} (raster order). */
     public INDArray tokenFeatures(INDArray images) {
-        return tokens(forward(images).get(ViLGraph.NORM));
+        return outputs(images, ViLNetworkLayer.NORM).get(ViLNetworkLayer.NORM);
     }
 
     /**
@@ -70,31 +70,31 @@ public final class ViLModel {
      * {@code [B, S, dim]}), {@code head_input} {@code [B, F]} and {@code logits}.
      */
     public Map<String, INDArray> activations(INDArray images) {
-        Map<String, INDArray> ff = forward(images);
-        Map<String, INDArray> out = new LinkedHashMap<>();
-        out.put("embed", tokens(ff.get(ViLGraph.EMBED)));
+        List<String> names = new ArrayList<>();
+        names.add(ViLNetworkLayer.EMBED);
         for (int i = 0; i < 2 * config.depth(); i++) {
-            out.put(ReferenceNames.blockActivationName(i), tokens(ff.get(ReferenceNames.blockLayerName(i))));
+            names.add(ReferenceNames.blockActivationName(i));
         }
-        out.put("norm", tokens(ff.get(ViLGraph.NORM)));
-        out.put("head_input", ff.get(ViLGraph.POOL));
-        out.put("logits", ff.get(ViLGraph.HEAD));
-        return out;
+        names.add(ViLNetworkLayer.NORM);
+        names.add(ViLNetworkLayer.HEAD_INPUT);
+        names.add(ViLNetworkLayer.LOGITS);
+        Map<String, INDArray> all = outputs(images, names.toArray(new String[0]));
+        Map<String, INDArray> ordered = new LinkedHashMap<>();
+        for (String name : names) {
+            ordered.put(name, all.get(name));
+        }
+        return ordered;
     }
 
-    private Map<String, INDArray> forward(INDArray images) {
+    private Map<String, INDArray> outputs(INDArray images, String... names) {
         long[] expected = {config.channels(), config.height(), config.width()};
         if (images.rank() != 4 || !Arrays.equals(Arrays.copyOfRange(images.shape(), 1, 4), expected)) {
             throw new IllegalArgumentException("images must be [B, " + expected[0] + ", " + expected[1] + ", "
                     + expected[2] + "] for this model, got " + Arrays.toString(images.shape()));
         }
         INDArray input = images.castTo(graph.getConfiguration().getDataType());
-        return graph.feedForward(new INDArray[] {input}, false, false);
-    }
-
-    /** DL4J's NCW tokens {@code [B, dim, S]} to the reference's {@code [B, S, dim]}. */
-    private static INDArray tokens(INDArray ncw) {
-        return ncw.permute(0, 2, 1).dup('c');
+        ViLNetwork network = (ViLNetwork) graph.getLayer(ViLGraph.NETWORK);
+        return network.outputs(input, List.of(names));
     }
 
     /** Parameters under the reference's state_dict names and shapes (copies). */
@@ -102,7 +102,7 @@ public final class ViLModel {
         Map<String, INDArray> out = new LinkedHashMap<>();
         for (Map.Entry<String, INDArray> e : graph.paramTable().entrySet()) {
             String name = ReferenceNames.fromGraphKey(e.getKey());
-            out.put(name, toReferenceLayout(name, e.getValue()).dup('c'));
+            out.put(name, e.getValue().dup('c'));
         }
         return out;
     }
@@ -133,7 +133,7 @@ public final class ViLModel {
             if (given == null) {
                 continue;
             }
-            long[] want = toReferenceLayout(e.getKey(), table.get(e.getValue())).shape();
+            long[] want = table.get(e.getValue()).shape();
             if (!Arrays.equals(want, given.shape())) {
                 problems.add(e.getKey() + ": shape " + Arrays.toString(given.shape()) + ", model expects " + Arrays.toString(want));
             }
@@ -143,23 +143,8 @@ public final class ViLModel {
         }
         for (Map.Entry<String, String> e : graphKeyOf.entrySet()) {
             INDArray target = table.get(e.getValue());
-            INDArray source = state.get(e.getKey()).castTo(target.dataType());
-            if (e.getKey().equals(ReferenceNames.HEAD_WEIGHT)) {
-                source = source.transpose();
-            }
-            target.assign(source.reshape(target.shape()));
+            target.assign(state.get(e.getKey()).castTo(target.dataType()));
         }
-    }
-
-    /** The head's weight is [in, out] in DL4J and [out, in] in PyTorch; its bias is [1, out] vs [out]. */
-    private static INDArray toReferenceLayout(String name, INDArray param) {
-        if (name.equals(ReferenceNames.HEAD_WEIGHT)) {
-            return param.transpose();
-        }
-        if (name.equals(ReferenceNames.HEAD_BIAS)) {
-            return param.reshape(param.length());
-        }
-        return param;
     }
 
     /** Writes the model (and, if asked, the optimizer state) as a DL4J model zip. */

@@ -3,6 +3,7 @@ package io.vilspark.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -36,9 +37,11 @@ class DropPathTest {
         INDArray images = Nd4j.randn(DataType.FLOAT, 6, 1, 4, 4);
         assertEquals(plain.logits(images), model.logits(images), "no drop path at inference");
 
-        Map<String, INDArray> train = model.graph().feedForward(new INDArray[] {images}, true, false);
-        INDArray in = train.get(ViLGraph.EMBED);
-        INDArray out = train.get(ReferenceNames.blockLayerName(0));
+        ViLNetwork network = (ViLNetwork) model.graph().getLayer(ViLGraph.NETWORK);
+        Map<String, INDArray> train = network.outputs(images,
+                List.of(ViLNetworkLayer.EMBED, ReferenceNames.blockActivationName(0), ViLNetworkLayer.LOGITS), true);
+        INDArray in = train.get(ViLNetworkLayer.EMBED);
+        INDArray out = train.get(ReferenceNames.blockActivationName(0));
         int skipped = 0;
         for (int i = 0; i < 6; i++) {
             INDArray a = in.get(NDArrayIndex.point(i));
@@ -48,8 +51,7 @@ class DropPathTest {
             }
         }
         assertEquals(3, skipped, "floor(6 * 0.5) = 3 samples kept, 3 pass the residual only");
-        assertNotEquals(plain.logits(images), model.graph().feedForward(new INDArray[] {images}, true, false)
-                .get(ViLGraph.HEAD));
+        assertNotEquals(plain.logits(images), train.get(ViLNetworkLayer.LOGITS));
         assertEquals(withDrop, model.config(), "drop path survives the graph round trip");
     }
 }

@@ -31,7 +31,11 @@ class MLstmCellTest {
             INDArray value = c.npy(INPUTS[i] + ".npy");
             in[i] = sd.var(INPUTS[i], value.castTo(DataType.FLOAT));
         }
-        SDVariable h = MLstmCell.parallel(sd, in[0], in[1], in[2], in[3], in[4], heads, seqLen, headDim);
+        // the cell takes (head, sample) sequences stacked, k pre-scaled by 1/sqrt(DH), gates [X, S]
+        SDVariable h = MLstmCell.parallel(sd, in[0].reshape(-1, seqLen, headDim),
+                        in[1].reshape(-1, seqLen, headDim).div(Math.sqrt(headDim)), in[2].reshape(-1, seqLen, headDim),
+                        in[3].reshape(-1, seqLen), in[4].reshape(-1, seqLen), seqLen, false)
+                .reshape(-1, heads, seqLen, headDim);
         SDVariable r = sd.constant("R", c.npy("R.npy").castTo(DataType.FLOAT));
         SDVariable loss = h.mul(r).sum();
         sd.setLossVariables(loss);
