@@ -177,16 +177,17 @@ final class ViLBlock {
         // MultiHeadLayerNorm: normalise each head's DH values, then scale/shift per channel
         SDVariable hn = GraphOps.standardize(sd, h, 1e-5, 2)
                 .reshape(nh, -1, seqLen, headDim).permute(0, 3, 1, 2).reshape(inner, -1);   // [C, n]
-        hn = hn.mul(p(params, "layer.mlstm_cell.outnorm.weight").add(1.0).reshape(inner, 1));
+        SDVariable onesRow = ones.reshape(1, -1);
+        hn = GraphOps.scaleChannels(hn, p(params, "layer.mlstm_cell.outnorm.weight").add(1.0), onesRow);
         SDVariable outBias = p(params, "layer.mlstm_cell.outnorm.bias");
         if (outBias != null) {
             hn = hn.add(outBias.reshape(inner, 1));
         }
-        SDVariable gated = hn.add(xc.mul(p(params, "layer.learnable_skip").reshape(inner, 1)))
+        SDVariable gated = hn.add(GraphOps.scaleChannels(xc, p(params, "layer.learnable_skip"), onesRow))
                 .mul(sd.nn().swish(z));                                              // [C, n]
 
         SDVariable downB = p(params, "layer.proj_down.bias");
-        SDVariable downIn = downB == null ? gated : sd.concat(0, gated, ones.reshape(1, -1));
+        SDVariable downIn = downB == null ? gated : sd.concat(0, gated, onesRow);
         SDVariable downW = withBias(sd, p(params, "layer.proj_down.weight"), downB);
         SDVariable out = sd.mmul(downIn, downW, true, true, false);                  // [n, D]
         if (keepMask != null) {
