@@ -17,10 +17,19 @@ final class GraphOps {
 
     /** {@code (x - mean) / sqrt(var + eps)} over {@code axis}, biased variance, as {@code F.layer_norm} without affine. */
     static SDVariable standardize(SameDiff sd, SDVariable x, double eps, int axis) {
+        return standardize(sd, x, null, eps, axis);
+    }
+
+    /** As {@link #standardize(SameDiff, SDVariable, double, int)} with an eps per row ({@code epsRows}, shaped like the mean). */
+    static SDVariable standardize(SameDiff sd, SDVariable x, SDVariable epsRows, int axis) {
+        return standardize(sd, x, epsRows, 0.0, axis);
+    }
+
+    private static SDVariable standardize(SameDiff sd, SDVariable x, SDVariable epsRows, double eps, int axis) {
         SDVariable centred = x.sub(x.mean(true, axis));
         SDVariable variance = centred.mul(centred).mean(true, axis);
         // a divide: ND4J's broadcasting multiply_bp is ~5x slower than divide_bp here
-        return centred.div(sd.math().sqrt(variance.add(eps)));
+        return centred.div(sd.math().sqrt(epsRows == null ? variance.add(eps) : variance.add(epsRows)));
     }
 
     /**

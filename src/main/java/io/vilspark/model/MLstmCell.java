@@ -36,6 +36,19 @@ public final class MLstmCell {
      */
     public static SDVariable parallel(SameDiff sd, SDVariable q, SDVariable kScaled, SDVariable v,
                                       SDVariable igatePreact, SDVariable fgatePreact, int seqLen, boolean reverse) {
+        return parallelParts(sd, q, kScaled, v, igatePreact, fgatePreact, seqLen, reverse).hidden();
+    }
+
+    /** The hidden states as {@code numerator / normaliser}, numerator {@code [X, S, DH]}, normaliser {@code [X, S, 1]}. */
+    public record Parts(SDVariable numerator, SDVariable normaliser) {
+        public SDVariable hidden() {
+            return numerator.div(normaliser);
+        }
+    }
+
+    /** {@link #parallel} before its final division (a following per-head norm can absorb it). */
+    static Parts parallelParts(SameDiff sd, SDVariable q, SDVariable kScaled, SDVariable v,
+                               SDVariable igatePreact, SDVariable fgatePreact, int seqLen, boolean reverse) {
         DataType dt = q.dataType();
         // logF[i, j] = cum_i - cum_j: forget gates over (j, i] forwards, over [i, j) in reverse
         // cumulative sums as a matmul with a triangle of ones: ND4J's cumsum backward pass is wrong
@@ -51,7 +64,7 @@ public final class MLstmCell {
         SDVariable c = sd.mmul(q, kScaled, false, true, false).mul(decay);                 // [X, S, S]
         SDVariable normaliser = sd.math().max(sd.math().abs(c.sum(true, 2)), sd.math().exp(rowMax.neg())).add(EPS);
         // (C / n) @ v as (C @ v) / n: the division touches DH columns instead of S
-        return sd.mmul(c, v).div(normaliser);
+        return new Parts(sd.mmul(c, v), normaliser);
     }
 
     /**

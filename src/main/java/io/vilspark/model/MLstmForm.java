@@ -8,13 +8,13 @@ enum MLstmForm {
     /** Quadratic in the sequence length, as the reference; fastest for short sequences. */
     PARALLEL {
         @Override
-        SDVariable define(SameDiff sd, SDVariable q, SDVariable kScaled, SDVariable v, SDVariable ig, SDVariable fg,
-                          int seqLen, boolean reverse) {
-            return MLstmCell.parallel(sd, q, kScaled, v, ig, fg, seqLen, reverse);
+        MLstmCell.Parts define(SameDiff sd, SDVariable q, SDVariable kScaled, SDVariable v, SDVariable ig, SDVariable fg,
+                               int seqLen, boolean reverse) {
+            return MLstmCell.parallelParts(sd, q, kScaled, v, ig, fg, seqLen, reverse);
         }
     };
 
     /** See {@link MLstmCell#parallel} for the arguments' shapes. */
-    abstract SDVariable define(SameDiff sd, SDVariable q, SDVariable kScaled, SDVariable v, SDVariable ig, SDVariable fg,
+    abstract MLstmCell.Parts define(SameDiff sd, SDVariable q, SDVariable kScaled, SDVariable v, SDVariable ig, SDVariable fg,
                                int seqLen, boolean reverse);
 }

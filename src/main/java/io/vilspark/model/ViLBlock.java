@@ -171,11 +171,13 @@ final class ViLBlock {
         SDVariable ig = gates.get(SDIndex.interval(0, nh), SDIndex.all()).reshape(-1, seqLen);      // [NH*B, S]
         SDVariable fg = gates.get(SDIndex.interval(nh, 2 * nh), SDIndex.all()).reshape(-1, seqLen);
 
-        SDVariable h = form.define(sd, toHeads(q, headDim, seqLen), toHeads(k, headDim, seqLen),
-                toHeads(v, headDim, seqLen), ig, fg, seqLen, reverse);              // [NH*B, S, DH]
+        MLstmCell.Parts h = form.define(sd, toHeads(q, headDim, seqLen), toHeads(k, headDim, seqLen),
+                toHeads(v, headDim, seqLen), ig, fg, seqLen, reverse);
 
-        // MultiHeadLayerNorm: normalise each head's DH values, then scale/shift per channel
-        SDVariable hn = GraphOps.standardize(sd, h, 1e-5, 2)
+        // MultiHeadLayerNorm: normalise each head's DH values, then scale/shift per channel. The norm
+        // is blind to the cell's per-row division by n except through eps, so it takes the undivided
+        // numerator with eps * n^2: LN(a / n) = (a - mean a) / sqrt(var a + eps n^2)
+        SDVariable hn = GraphOps.standardize(sd, h.numerator(), h.normaliser().mul(h.normaliser()).mul(1e-5), 2)
                 .reshape(nh, -1, seqLen, headDim).permute(0, 3, 1, 2).reshape(inner, -1);   // [C, n]
         SDVariable onesRow = ones.reshape(1, -1);
         hn = GraphOps.scaleChannels(hn, p(params, "layer.mlstm_cell.outnorm.weight").add(1.0), onesRow);
