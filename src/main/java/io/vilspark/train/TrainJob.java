@@ -3,6 +3,7 @@ package io.vilspark.train;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,7 @@ import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
+import org.deeplearning4j.spark.api.TrainingHook;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.evaluation.classification.Evaluation;
@@ -58,10 +60,20 @@ public final class TrainJob {
 
     private final SparkSession spark;
     private final PrintStream out;
+    private final List<TrainingHook> hooks;
 
     public TrainJob(SparkSession spark, PrintStream out) {
+        this(spark, out, List.of());
+    }
+
+    /**
+     * @param hooks DL4J training hooks, shipped to the workers and called there before and after every
+     *              minibatch (measurements, tests that look at the workers' models)
+     */
+    public TrainJob(SparkSession spark, PrintStream out, List<? extends TrainingHook> hooks) {
         this.spark = spark;
         this.out = out;
+        this.hooks = List.copyOf(hooks);
     }
 
     public Result run(Settings s) throws IOException {
@@ -113,8 +125,9 @@ public final class TrainJob {
         int rounds = stepsPerEpoch / recipe.averagingFrequency();
         long imagesPerRound = (long) recipe.globalBatch() * recipe.averagingFrequency();
         String model = new Path(s.out(), "model.zip").toString();
-        try (TrainingProgress progress = new TrainingProgress(out, 15)) {
-            spark.sparkContext().addSparkListener(progress);
+        TrainingProgress progress = new TrainingProgress(out, 15);
+        spark.sparkContext().addSparkListener(progress);
+        try {
             for (int epoch = firstEpoch; epoch < recipe.epochs(); epoch++) {
                 progress.startEpoch("epoch " + (epoch + 1) + "/" + recipe.epochs(), rounds, imagesPerRound);
                 long t0 = System.nanoTime();
@@ -146,7 +159,10 @@ public final class TrainJob {
                 ViLModel trained = new ViLModel(config, sparkNet.getNetwork());
                 checkpoints.write(trained, metadata(s, manifest, config, epoch + 1, m.step()), epoch + 1);
             }
+        } finally {
+            // also when an epoch fails: a failed run must not leave its listener on a shared SparkContext
             spark.sparkContext().removeSparkListener(progress);
+            progress.close();
         }
         ViLModel trained = new ViLModel(config, graph);
         ModelFile.write(model, trained, metadata(s, manifest, config, recipe.epochs(),
@@ -180,17 +196,21 @@ public final class TrainJob {
         return ViLGraph.newNetwork(TrainingGraph.configuration(config, recipe, stepsPerEpoch, recipe.seed()));
     }
 
-    private static ParameterAveragingTrainingMaster trainingMaster(TrainingRecipe recipe, int epoch) {
+    private ParameterAveragingTrainingMaster trainingMaster(TrainingRecipe recipe, int epoch) {
         // the reader yields minibatches of batch_per_worker already; workers = partitions after coalesce
-        return new ParameterAveragingTrainingMaster.Builder(recipe.workers(), recipe.batchPerWorker())
-                .batchSizePerWorker(recipe.batchPerWorker())
-                .averagingFrequency(recipe.averagingFrequency())
-                .workerPrefetchNumBatches(recipe.prefetch())
-                .saveUpdater(true)
-                .rddTrainingApproach(RDDTrainingApproach.Direct)
-                .repartionData(Repartition.Never)
-                .rngSeed(recipe.seed() * 1_000_003L + epoch)
-                .build();
+        ParameterAveragingTrainingMaster.Builder builder =
+                new ParameterAveragingTrainingMaster.Builder(recipe.workers(), recipe.batchPerWorker())
+                        .batchSizePerWorker(recipe.batchPerWorker())
+                        .averagingFrequency(recipe.averagingFrequency())
+                        .workerPrefetchNumBatches(recipe.prefetch())
+                        .saveUpdater(true)
+                        .rddTrainingApproach(RDDTrainingApproach.Direct)
+                        .repartionData(Repartition.Never)
+                        .rngSeed(recipe.seed() * 1_000_003L + epoch);
+        if (!hooks.isEmpty()) {
+            builder.trainingHooks(new ArrayList<>(hooks)); // serialisable, goes to the workers
+        }
+        return new StepKeepingTrainingMaster(builder);
     }
 
     private static ModelMetadata metadata(Settings s, DatasetManifest manifest, ViLConfig config, int epoch, long step) {
