@@ -1,11 +1,15 @@
 package io.vilspark.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -17,13 +21,18 @@ import java.util.stream.Collectors;
 
 import io.vilspark.registry.ModelFile;
 import io.vilspark.train.WorkerSnapshots.Snapshot;
+import org.apache.commons.lang3.exception.ExceptionUtils;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.CollectionAccumulator;
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.spark.api.TrainingHook;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.dataset.api.DataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
  * vil train with two workers under parameter averaging (Spark local[2]: two task slots), checked on the
@@ -105,6 +114,77 @@ class TwoWorkerTrainingTest {
         assertMean(average.params(), driver.params().data().asFloat(), "the driver's parameters after the last round");
         assertMean(average.updater(), driver.getUpdater().getStateViewArray().data().asFloat(),
                 "the driver's Adam state after the last round");
+    }
+
+    @Test
+    void aRunStoppedInEpoch2ResumesFromTheStepOfEpoch1AndEndsInTheSameAccuracyBand() throws Exception {
+        TrainJob.Result uninterrupted = train(dir.resolve("uninterrupted").toString(), false, List.of(), quiet());
+
+        // the same run, its workers killed in the second round of epoch 2
+        String out = dir.resolve("crashed").toString();
+        Exception crash = assertThrows(Exception.class,
+                () -> new TrainJob(spark, quiet(), List.of(new CrashAtStep(STEPS_PER_EPOCH + 2)))
+                        .run(new TrainJob.Settings(data, out, "demo", twoWorkers(), false)));
+        assertTrue(ExceptionUtils.getStackTrace(crash).contains(CrashAtStep.MESSAGE), ExceptionUtils.getStackTrace(crash));
+        assertTrue(Files.exists(Path.of(out, "checkpoints", "epoch-0001.zip")));
+        assertFalse(Files.exists(Path.of(out, "checkpoints", "epoch-0002.zip")));
+        assertFalse(Files.exists(Path.of(out, "model.zip")));
+        CheckpointStore.Checkpoint last = new CheckpointStore(out, new Configuration()).newestReadable(msg -> {
+        }).orElseThrow();
+        assertEquals(1, last.epoch());
+        assertEquals(uninterrupted.epochs().get(0).step(), last.step(), "the checkpoint holds the step epoch 1 ended at");
+
+        CollectionAccumulator<Snapshot> snapshots = spark.sparkContext().collectionAccumulator("resumed workers");
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        TrainJob.Result resumed = train(out, true, List.of(new WorkerSnapshots(snapshots)),
+                new PrintStream(log, true, StandardCharsets.UTF_8));
+        String printed = log.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("resuming after epoch 1 (step " + STEPS_PER_EPOCH + ")"), printed);
+        int firstStep = snapshots.value().stream().mapToInt(Snapshot::iteration).min().orElseThrow();
+        assertEquals(STEPS_PER_EPOCH, firstStep, "the workers' first minibatch after the resume is epoch 2's first step");
+        assertEquals(Set.of(0, 1), snapshots.value().stream().map(Snapshot::partition).collect(Collectors.toSet()),
+                "both workers trained after the resume");
+
+        assertEquals(2, resumed.epochs().size(), "epoch 1 from the log, epoch 2 trained again");
+        assertEquals(uninterrupted.last().step(), resumed.last().step(), "the resumed run ends at the same step");
+        double top1 = resumed.last().valTop1();
+        assertTrue(top1 > 0.3, "a learning model beats chance (0.1) on Fashion-MNIST: " + top1);
+        assertEquals(uninterrupted.last().valTop1(), top1, 0.05,
+                "the resumed run ends in the uninterrupted run's accuracy band (validation top-1)");
+        assertTrue(Files.exists(Path.of(out, "checkpoints", "epoch-0002.zip")));
+        assertTrue(Files.exists(Path.of(out, "model.zip")));
+    }
+
+    /** Fails every worker task that reaches {@code step}: a run that dies in the middle of an epoch. */
+    static final class CrashAtStep implements TrainingHook {
+        private static final long serialVersionUID = 1L;
+        static final String MESSAGE = "simulated worker crash";
+        private final int step;
+
+        CrashAtStep(int step) {
+            this.step = step;
+        }
+
+        @Override
+        public void preUpdate(MultiDataSet minibatch, Model model) {
+            int at = ((ComputationGraph) model).getConfiguration().getIterationCount();
+            if (at >= step) {
+                throw new IllegalStateException(MESSAGE + " at step " + at);
+            }
+        }
+
+        @Override
+        public void preUpdate(DataSet minibatch, Model model) {
+            throw new UnsupportedOperationException("ComputationGraph workers train on MultiDataSets");
+        }
+
+        @Override
+        public void postUpdate(DataSet minibatch, Model model) {
+        }
+
+        @Override
+        public void postUpdate(MultiDataSet minibatch, Model model) {
+        }
     }
 
     /** The element-wise mean of two workers' final models, as a snapshot (stage and partition unused). */
