@@ -25,14 +25,10 @@ import org.apache.commons.lang3.exception.ExceptionUtils;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.CollectionAccumulator;
-import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.spark.api.TrainingHook;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nd4j.linalg.dataset.api.DataSet;
-import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
  * vil train with two workers under parameter averaging (Spark local[2]: two task slots), checked on the
@@ -153,38 +149,6 @@ class TwoWorkerTrainingTest {
                 "the resumed run ends in the uninterrupted run's accuracy band (validation top-1)");
         assertTrue(Files.exists(Path.of(out, "checkpoints", "epoch-0002.zip")));
         assertTrue(Files.exists(Path.of(out, "model.zip")));
-    }
-
-    /** Fails every worker task that reaches {@code step}: a run that dies in the middle of an epoch. */
-    static final class CrashAtStep implements TrainingHook {
-        private static final long serialVersionUID = 1L;
-        static final String MESSAGE = "simulated worker crash";
-        private final int step;
-
-        CrashAtStep(int step) {
-            this.step = step;
-        }
-
-        @Override
-        public void preUpdate(MultiDataSet minibatch, Model model) {
-            int at = ((ComputationGraph) model).getConfiguration().getIterationCount();
-            if (at >= step) {
-                throw new IllegalStateException(MESSAGE + " at step " + at);
-            }
-        }
-
-        @Override
-        public void preUpdate(DataSet minibatch, Model model) {
-            throw new UnsupportedOperationException("ComputationGraph workers train on MultiDataSets");
-        }
-
-        @Override
-        public void postUpdate(DataSet minibatch, Model model) {
-        }
-
-        @Override
-        public void postUpdate(MultiDataSet minibatch, Model model) {
-        }
     }
 
     /** The element-wise mean of two workers' final models, as a snapshot (stage and partition unused). */
