@@ -3,14 +3,12 @@ package io.vilspark.train;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 import io.vilspark.data.DatasetManifest;
-import io.vilspark.data.read.AugmentationConfig;
 import io.vilspark.data.read.ModelCompatibility;
 import io.vilspark.data.read.ReadMode;
 import io.vilspark.data.read.ReaderConfig;
@@ -26,11 +24,8 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.spark.api.RDDTrainingApproach;
-import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.api.TrainingHook;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
-import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -112,10 +107,7 @@ public final class TrainJob {
             firstEpoch = 0;
         }
 
-        ReaderConfig reader = ReaderConfig.defaults()
-                .withBatchSize(recipe.batchPerWorker())
-                .withSeed(recipe.seed())
-                .withAugment(AugmentationConfig.fromConfig(recipe.augment(), TrainingRecipe.SECTION + ".augment"));
+        ReaderConfig reader = recipe.readerConfig();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         SparkComputationGraph sparkNet = null;
         out.printf("train: %s on %s: %,d training images, %d steps/epoch, %d epochs, global batch %d (%d worker(s) x %d), "
@@ -134,10 +126,7 @@ public final class TrainJob {
                 JavaRDD<DataSet> train = ShardDatasets.read(spark, s.data(), "train", config, reader, ReadMode.TRAIN, epoch)
                         .coalesce(recipe.workers());
                 // a training master per epoch, seeded by the epoch: a resumed run splits epoch e as an uninterrupted one
-                sparkNet = new SparkComputationGraph(jsc, graph, trainingMaster(recipe, epoch));
-                if (recipe.clipsGradients()) {
-                    sparkNet.setListeners(new GlobalGradientNormClipping(recipe.gradClip()));
-                }
+                sparkNet = ParameterAveraging.network(jsc, graph, recipe, epoch, hooks);
                 sparkNet.fit(train);
                 graph = sparkNet.getNetwork();
                 double seconds = (System.nanoTime() - t0) / 1e9;
@@ -194,23 +183,6 @@ public final class TrainJob {
 
     private ComputationGraph freshNetwork(ViLConfig config, TrainingRecipe recipe, int stepsPerEpoch) {
         return ViLGraph.newNetwork(TrainingGraph.configuration(config, recipe, stepsPerEpoch, recipe.seed()));
-    }
-
-    private ParameterAveragingTrainingMaster trainingMaster(TrainingRecipe recipe, int epoch) {
-        // the reader yields minibatches of batch_per_worker already; workers = partitions after coalesce
-        ParameterAveragingTrainingMaster.Builder builder =
-                new ParameterAveragingTrainingMaster.Builder(recipe.workers(), recipe.batchPerWorker())
-                        .batchSizePerWorker(recipe.batchPerWorker())
-                        .averagingFrequency(recipe.averagingFrequency())
-                        .workerPrefetchNumBatches(recipe.prefetch())
-                        .saveUpdater(true)
-                        .rddTrainingApproach(RDDTrainingApproach.Direct)
-                        .repartionData(Repartition.Never)
-                        .rngSeed(recipe.seed() * 1_000_003L + epoch);
-        if (!hooks.isEmpty()) {
-            builder.trainingHooks(new ArrayList<>(hooks)); // serialisable, goes to the workers
-        }
-        return new StepKeepingTrainingMaster(builder);
     }
 
     private static ModelMetadata metadata(Settings s, DatasetManifest manifest, ViLConfig config, int epoch, long step) {
