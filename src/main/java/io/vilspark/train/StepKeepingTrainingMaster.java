@@ -4,15 +4,12 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
-import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.spark.api.TrainingHook;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingWorker;
-import org.nd4j.linalg.dataset.api.DataSet;
-import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
  * DL4J's parameter averaging, with workers that continue the driver's step and epoch counters.
@@ -48,7 +45,7 @@ final class StepKeepingTrainingMaster extends ParameterAveragingTrainingMaster {
     }
 
     /** Moves a worker's fresh network to the driver's step and epoch; later minibatches count on from there. */
-    static final class StartAtDriverStep implements TrainingHook {
+    static final class StartAtDriverStep extends GraphTrainingHook {
         private static final long serialVersionUID = 1L;
         private final int iteration;
         private final int epoch;
@@ -59,8 +56,8 @@ final class StepKeepingTrainingMaster extends ParameterAveragingTrainingMaster {
         }
 
         @Override
-        public void preUpdate(MultiDataSet minibatch, Model model) {
-            ComputationGraphConfiguration conf = ((ComputationGraph) model).getConfiguration();
+        protected void before(ComputationGraph graph) {
+            ComputationGraphConfiguration conf = graph.getConfiguration();
             // only ever forward: after the first minibatch the worker's own count is ahead
             if (conf.getIterationCount() < iteration) {
                 conf.setIterationCount(iteration);
@@ -68,19 +65,6 @@ final class StepKeepingTrainingMaster extends ParameterAveragingTrainingMaster {
             if (conf.getEpochCount() < epoch) {
                 conf.setEpochCount(epoch);
             }
-        }
-
-        @Override
-        public void preUpdate(DataSet minibatch, Model model) {
-            throw new UnsupportedOperationException("ViL trains as a ComputationGraph (MultiDataSet minibatches)");
-        }
-
-        @Override
-        public void postUpdate(DataSet minibatch, Model model) {
-        }
-
-        @Override
-        public void postUpdate(MultiDataSet minibatch, Model model) {
         }
     }
 }

@@ -8,10 +8,7 @@ import java.util.TreeMap;
 
 import org.apache.spark.TaskContext;
 import org.apache.spark.util.CollectionAccumulator;
-import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.spark.api.TrainingHook;
-import org.nd4j.linalg.dataset.api.DataSet;
-import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /**
  * A training hook that measures, on the workers, the time each minibatch's {@code fit} takes (forward,
@@ -21,7 +18,7 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
  * <p>Why not DL4J's {@code collectTrainingStats}: its timestamps come from an NTP time source that asks a
  * public time server unless a system property is set on every executor.
  */
-public final class WorkerFitTimer implements TrainingHook {
+public final class WorkerFitTimer extends GraphTrainingHook {
     private static final long serialVersionUID = 1L;
 
     /** Time one worker spent in one minibatch's fit. */
@@ -62,24 +59,14 @@ public final class WorkerFitTimer implements TrainingHook {
     }
 
     @Override
-    public void preUpdate(MultiDataSet minibatch, Model model) {
+    protected void before(ComputationGraph graph) {
         started = System.nanoTime();
     }
 
     @Override
-    public void postUpdate(MultiDataSet minibatch, Model model) {
+    protected void after(ComputationGraph graph) {
         long nanos = System.nanoTime() - started;
         TaskContext task = TaskContext.get();
         sink.add(new Fit(task.stageId(), task.partitionId(), nanos));
-    }
-
-    @Override
-    public void preUpdate(DataSet minibatch, Model model) {
-        started = System.nanoTime();
-    }
-
-    @Override
-    public void postUpdate(DataSet minibatch, Model model) {
-        postUpdate((MultiDataSet) null, model);
     }
 }

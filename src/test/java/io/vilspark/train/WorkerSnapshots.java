@@ -4,12 +4,8 @@ import java.io.Serializable;
 
 import org.apache.spark.TaskContext;
 import org.apache.spark.util.CollectionAccumulator;
-import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.spark.api.TrainingHook;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.api.DataSet;
-import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
  * A DL4J training hook that reports each worker's model back to the driver: parameters and updater
@@ -17,7 +13,7 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
  * partition (one worker). It travels to the executors inside the training master's worker, and
  * reports through a Spark accumulator, so it works on a cluster as well as in local mode.
  */
-final class WorkerSnapshots implements TrainingHook {
+final class WorkerSnapshots extends GraphTrainingHook {
     private static final long serialVersionUID = 1L;
 
     /** One worker's model at one moment: {@code after} = after the minibatch that {@code iteration} counts to. */
@@ -33,27 +29,16 @@ final class WorkerSnapshots implements TrainingHook {
     }
 
     @Override
-    public void preUpdate(MultiDataSet minibatch, Model model) {
-        record(model, false);
+    protected void before(ComputationGraph graph) {
+        record(graph, false);
     }
 
     @Override
-    public void postUpdate(MultiDataSet minibatch, Model model) {
-        record(model, true);
+    protected void after(ComputationGraph graph) {
+        record(graph, true);
     }
 
-    @Override
-    public void preUpdate(DataSet minibatch, Model model) {
-        record(model, false);
-    }
-
-    @Override
-    public void postUpdate(DataSet minibatch, Model model) {
-        record(model, true);
-    }
-
-    private void record(Model model, boolean after) {
-        ComputationGraph graph = (ComputationGraph) model;
+    private void record(ComputationGraph graph, boolean after) {
         TaskContext task = TaskContext.get();
         INDArray updater = graph.getUpdater().getStateViewArray();
         sink.add(new Snapshot(task.stageId(), task.partitionId(), graph.getConfiguration().getIterationCount(), after,
