@@ -28,26 +28,32 @@ final class SyntheticShards {
     private SyntheticShards() {
     }
 
-    /** Writes {@code <root>/train} ({@code images} rows in {@code files} files) and the manifest. */
+    /** Writes {@code <root>/train} ({@code images} rows in {@code files} files, 10 classes) and the manifest. */
     static DatasetManifest write(SparkSession spark, String root, int images, int channels, int resolution, int patch,
                                  int files) throws IOException {
+        return write(spark, root, images, channels, resolution, patch, files, CLASSES);
+    }
+
+    /** As above with {@code classes} classes (labels {@code index % classes}). */
+    static DatasetManifest write(SparkSession spark, String root, int images, int channels, int resolution, int patch,
+                                 int files, int classes) throws IOException {
         int grid = resolution / patch;
         List<Integer> indices = IntStream.range(0, images).boxed().toList();
         JavaRDD<Row> rows = JavaSparkContext.fromSparkContext(spark.sparkContext())
                 .parallelize(new ArrayList<>(indices), files)
-                .map(i -> RowFactory.create("train/" + i, i % CLASSES, grid, grid, patch, channels,
+                .map(i -> RowFactory.create("train/" + i, i % classes, grid, grid, patch, channels,
                         drawn(i, channels, resolution, new PatchLayout(channels, grid, grid, patch))));
         spark.createDataFrame(rows, PatchShardSchema.SCHEMA).write().mode("overwrite")
                 .option("compression", "zstd").parquet(new Path(root, "train").toString());
-        List<String> classes = new ArrayList<>();
-        for (int k = 0; k < CLASSES; k++) {
-            classes.add("class" + k);
+        List<String> names = new ArrayList<>();
+        for (int k = 0; k < classes; k++) {
+            names.add("class" + k);
         }
         List<Double> mean = Collections.nCopies(channels, 0.5);
         List<Double> std = Collections.nCopies(channels, 0.25);
-        DatasetManifest m = new DatasetManifest(DatasetManifest.FORMAT_VERSION, classes, resolution, resolution, patch,
+        DatasetManifest m = new DatasetManifest(DatasetManifest.FORMAT_VERSION, names, resolution, resolution, patch,
                 channels, mean, std, Map.of("train", (long) images, "val", 0L), Map.of(), Map.of(),
-                Map.of("source", "synthetic (vil bench-data read)"));
+                Map.of("source", "synthetic (vil bench-data read, vil bench-train)"));
         m.write(root, spark.sparkContext().hadoopConfiguration());
         return m;
     }

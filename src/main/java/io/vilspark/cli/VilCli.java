@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
                 PrepareCommand.class,
                 TrainCommand.class,
                 BenchDataCommand.class,
+                BenchTrainCommand.class,
         })
 public final class VilCli implements Callable<Integer> {
 

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.vilspark.data.DatasetManifest;
-import io.vilspark.data.read.AugmentationConfig;
 import io.vilspark.data.read.ModelCompatibility;
 import io.vilspark.data.read.ReadMode;
 import io.vilspark.data.read.ReaderConfig;
@@ -25,10 +24,8 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.spark.api.RDDTrainingApproach;
-import org.deeplearning4j.spark.api.Repartition;
+import org.deeplearning4j.spark.api.TrainingHook;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
-import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -58,10 +55,20 @@ public final class TrainJob {
 
     private final SparkSession spark;
     private final PrintStream out;
+    private final List<TrainingHook> hooks;
 
     public TrainJob(SparkSession spark, PrintStream out) {
+        this(spark, out, List.of());
+    }
+
+    /**
+     * @param hooks DL4J training hooks, shipped to the workers and called there before and after every
+     *              minibatch (measurements, tests that look at the workers' models)
+     */
+    public TrainJob(SparkSession spark, PrintStream out, List<? extends TrainingHook> hooks) {
         this.spark = spark;
         this.out = out;
+        this.hooks = List.copyOf(hooks);
     }
 
     public Result run(Settings s) throws IOException {
@@ -100,10 +107,7 @@ public final class TrainJob {
             firstEpoch = 0;
         }
 
-        ReaderConfig reader = ReaderConfig.defaults()
-                .withBatchSize(recipe.batchPerWorker())
-                .withSeed(recipe.seed())
-                .withAugment(AugmentationConfig.fromConfig(recipe.augment(), TrainingRecipe.SECTION + ".augment"));
+        ReaderConfig reader = recipe.readerConfig();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         SparkComputationGraph sparkNet = null;
         out.printf("train: %s on %s: %,d training images, %d steps/epoch, %d epochs, global batch %d (%d worker(s) x %d), "
@@ -113,18 +117,16 @@ public final class TrainJob {
         int rounds = stepsPerEpoch / recipe.averagingFrequency();
         long imagesPerRound = (long) recipe.globalBatch() * recipe.averagingFrequency();
         String model = new Path(s.out(), "model.zip").toString();
-        try (TrainingProgress progress = new TrainingProgress(out, 15)) {
-            spark.sparkContext().addSparkListener(progress);
+        TrainingProgress progress = new TrainingProgress(out, 15);
+        spark.sparkContext().addSparkListener(progress);
+        try {
             for (int epoch = firstEpoch; epoch < recipe.epochs(); epoch++) {
                 progress.startEpoch("epoch " + (epoch + 1) + "/" + recipe.epochs(), rounds, imagesPerRound);
                 long t0 = System.nanoTime();
                 JavaRDD<DataSet> train = ShardDatasets.read(spark, s.data(), "train", config, reader, ReadMode.TRAIN, epoch)
                         .coalesce(recipe.workers());
                 // a training master per epoch, seeded by the epoch: a resumed run splits epoch e as an uninterrupted one
-                sparkNet = new SparkComputationGraph(jsc, graph, trainingMaster(recipe, epoch));
-                if (recipe.clipsGradients()) {
-                    sparkNet.setListeners(new GlobalGradientNormClipping(recipe.gradClip()));
-                }
+                sparkNet = ParameterAveraging.network(jsc, graph, recipe, epoch, hooks);
                 sparkNet.fit(train);
                 graph = sparkNet.getNetwork();
                 double seconds = (System.nanoTime() - t0) / 1e9;
@@ -146,7 +148,10 @@ public final class TrainJob {
                 ViLModel trained = new ViLModel(config, sparkNet.getNetwork());
                 checkpoints.write(trained, metadata(s, manifest, config, epoch + 1, m.step()), epoch + 1);
             }
+        } finally {
+            // also when an epoch fails: a failed run must not leave its listener on a shared SparkContext
             spark.sparkContext().removeSparkListener(progress);
+            progress.close();
         }
         ViLModel trained = new ViLModel(config, graph);
         ModelFile.write(model, trained, metadata(s, manifest, config, recipe.epochs(),
@@ -178,19 +183,6 @@ public final class TrainJob {
 
     private ComputationGraph freshNetwork(ViLConfig config, TrainingRecipe recipe, int stepsPerEpoch) {
         return ViLGraph.newNetwork(TrainingGraph.configuration(config, recipe, stepsPerEpoch, recipe.seed()));
-    }
-
-    private static ParameterAveragingTrainingMaster trainingMaster(TrainingRecipe recipe, int epoch) {
-        // the reader yields minibatches of batch_per_worker already; workers = partitions after coalesce
-        return new ParameterAveragingTrainingMaster.Builder(recipe.workers(), recipe.batchPerWorker())
-                .batchSizePerWorker(recipe.batchPerWorker())
-                .averagingFrequency(recipe.averagingFrequency())
-                .workerPrefetchNumBatches(recipe.prefetch())
-                .saveUpdater(true)
-                .rddTrainingApproach(RDDTrainingApproach.Direct)
-                .repartionData(Repartition.Never)
-                .rngSeed(recipe.seed() * 1_000_003L + epoch)
-                .build();
     }
 
     private static ModelMetadata metadata(Settings s, DatasetManifest manifest, ViLConfig config, int epoch, long step) {

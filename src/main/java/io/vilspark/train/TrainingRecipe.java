@@ -5,6 +5,8 @@ import java.util.List;
 
 import com.typesafe.config.Config;
 import io.vilspark.config.JobConfig;
+import io.vilspark.data.read.AugmentationConfig;
+import io.vilspark.data.read.ReaderConfig;
 import io.vilspark.model.ViLConfig;
 
 /**
@@ -134,6 +136,14 @@ public record TrainingRecipe(int epochs, int globalBatch, int workers, int batch
     /** The architecture to train: the model's, with this recipe's drop-path rate when it sets one. */
     public ViLConfig trainedModel(ViLConfig model) {
         return dropPath == null ? model : model.toBuilder().dropPathRate(dropPath).build();
+    }
+
+    /** The shard reader as training uses it: minibatches of {@code batch_per_worker}, this seed, this augmentation. */
+    public ReaderConfig readerConfig() {
+        return ReaderConfig.defaults()
+                .withBatchSize(batchPerWorker)
+                .withSeed(seed)
+                .withAugment(AugmentationConfig.fromConfig(augment, SECTION + ".augment"));
     }
 
     /** Whether gradients are clipped at all. */

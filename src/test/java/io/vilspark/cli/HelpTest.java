@@ -24,7 +24,7 @@ class HelpTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"import", "predict", "bench"})
+    @CsvSource({"import", "predict", "bench", "train", "bench-train"})
     void subcommandHelpMentionsEachOption(String command) {
         CliRun run = CliRun.of(command, "--help");
         assertEquals(0, run.exitCode(), run::toString);

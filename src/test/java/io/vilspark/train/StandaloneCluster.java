@@ -1,5 +1,6 @@
 package io.vilspark.train;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -14,47 +15,56 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.JarFile;
-import java.util.jar.Manifest;
 
 /**
- * A real Spark standalone cluster on 127.0.0.1: a Master and one Worker as child JVMs started from the
- * test classpath. The worker builds executor classpaths from {@code SPARK_HOME/jars/*}; here that folder
- * holds links to every jar on the test classpath (Spark, DL4J, ND4J), and the project's own classes
- * reach the executors through {@code spark.executor.extraClassPath} ({@link #classDirectories}).
+ * A real Spark standalone cluster on 127.0.0.1: a Master and Workers as child JVMs, run, as in a Spark
+ * distribution, from {@code SPARK_HOME/jars} (Spark's own jars only, {@code jobs/local-cluster spark-home}),
+ * and {@code org.apache.spark.deploy.SparkSubmit} to submit job jars to it. Nothing of the project is
+ * on these classpaths: the job jar brings it.
  */
 final class StandaloneCluster implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
+    /**
+     * One Worker daemon.
+     *
+     * @param cores  cores it offers
+     * @param memory memory it offers, e.g. {@code 2g}
+     * @param conf   extra worker properties (e.g. its GPU resources)
+     * @param env    extra environment, which its executors and discovery script inherit
+     */
+    record Worker(int cores, String memory, Map<String, String> conf, Map<String, String> env) {
+    }
+
     private final Path dir;
+    private final Path sparkHome;
     private final List<Process> processes = new ArrayList<>();
     private final int masterPort;
 
-    /**
-     * @param dir          scratch folder: SPARK_HOME, logs, the worker's work dir
-     * @param workerCores  cores the worker offers
-     * @param workerMemory memory the worker offers, e.g. {@code 6g}
-     * @param workerConf   extra worker properties (e.g. its GPU resources)
-     * @param workerEnv    extra environment of the worker, which its executors and discovery script inherit
-     */
-    StandaloneCluster(Path dir, int workerCores, String workerMemory, Map<String, String> workerConf,
-                      Map<String, String> workerEnv) throws IOException, InterruptedException {
-        this.dir = dir;
-        Path sparkHome = sparkHome(dir.resolve("spark-home"));
+    /** @param dir scratch folder: logs, the workers' work dirs */
+    StandaloneCluster(Path dir, Path sparkHome, List<Worker> workers) throws IOException, InterruptedException {
+        this.dir = Files.createDirectories(dir);
+        this.sparkHome = sparkHome;
         masterPort = freePort();
         try {
             Process master = start("master", List.of("org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
-                    "--port", String.valueOf(masterPort), "--webui-port", "0"), sparkHome, Map.of());
+                    "--port", String.valueOf(masterPort), "--webui-port", "0"), Map.of(), "-Xmx256m");
             awaitPort(master, masterPort);
-            Path conf = dir.resolve("worker.conf");
-            StringBuilder properties = new StringBuilder();
-            workerConf.forEach((k, v) -> properties.append(k).append(' ').append(v).append('\n'));
-            Files.writeString(conf, properties.toString());
-            Process worker = start("worker", List.of("org.apache.spark.deploy.worker.Worker", masterUrl(),
-                    "--host", "127.0.0.1", "--cores", String.valueOf(workerCores), "--memory", workerMemory,
-                    "--webui-port", "0", "--work-dir", workDir().toString(), "--properties-file", conf.toString()),
-                    sparkHome, workerEnv);
-            awaitLog(worker, "worker", "Successfully registered with master");
+            List<Process> started = new ArrayList<>();
+            for (int i = 0; i < workers.size(); i++) {
+                Worker w = workers.get(i);
+                Path conf = dir.resolve("worker-" + i + ".conf");
+                StringBuilder properties = new StringBuilder();
+                w.conf().forEach((k, v) -> properties.append(k).append(' ').append(v).append('\n'));
+                Files.writeString(conf, properties.toString());
+                started.add(start("worker-" + i, List.of("org.apache.spark.deploy.worker.Worker", masterUrl(),
+                        "--host", "127.0.0.1", "--cores", String.valueOf(w.cores()), "--memory", w.memory(),
+                        "--webui-port", "0", "--work-dir", workDir().resolve("worker-" + i).toString(),
+                        "--properties-file", conf.toString()), w.env(), "-Xmx256m"));
+            }
+            for (int i = 0; i < started.size(); i++) {
+                awaitLog(started.get(i), "worker-" + i, "Successfully registered with master");
+            }
         } catch (IOException | InterruptedException | RuntimeException e) {
             close();
             throw e;
@@ -65,71 +75,50 @@ final class StandaloneCluster implements AutoCloseable {
         return "spark://127.0.0.1:" + masterPort;
     }
 
-    /** Where the worker keeps each application's executor folders ({@code APP/EXECUTOR/stderr}). */
+    /** Where the workers keep each application's executor folders ({@code worker-N/APP/EXECUTOR/stderr}). */
     Path workDir() {
         return dir.resolve("work");
     }
 
-    /** The test JVM's classpath: surefire hands it over in a property (its own classpath is a manifest jar). */
-    static List<Path> testClasspath() throws IOException {
-        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<Path> entries = new ArrayList<>();
-        for (String e : cp.split(java.io.File.pathSeparator)) {
-            if (!e.isBlank()) {
-                entries.add(Path.of(e).toAbsolutePath());
-            }
-        }
-        if (entries.size() == 1 && entries.get(0).toString().endsWith(".jar")) {
-            try (JarFile jar = new JarFile(entries.get(0).toFile())) {
-                Manifest m = jar.getManifest();
-                String manifestCp = m == null ? null : m.getMainAttributes().getValue("Class-Path");
-                if (manifestCp != null) {
-                    entries.clear();
-                    for (String url : manifestCp.trim().split("\\s+")) {
-                        entries.add(Path.of(java.net.URI.create(url)));
-                    }
-                }
-            }
-        }
-        return entries;
+    /**
+     * Starts {@code SparkSubmit} with {@code args} (options, the job jar, its arguments) in a JVM of its own, as
+     * {@code bin/spark-submit} would: client mode, so that JVM is the driver. Output goes to {@code name.out}
+     * and {@code name.err} in the scratch folder.
+     */
+    Process submit(String name, List<String> args, String driverMemory, List<String> jvmOptions) throws IOException {
+        List<String> mainAndArgs = new ArrayList<>();
+        mainAndArgs.add("org.apache.spark.deploy.SparkSubmit");
+        mainAndArgs.addAll(args);
+        List<String> options = new ArrayList<>(jvmOptions);
+        options.add("-Xmx" + driverMemory);
+        return launch(name, mainAndArgs, Map.of(), options, false);
     }
 
-    /** target/classes and target/test-classes: what the executors need besides SPARK_HOME/jars. */
-    static String classDirectories() throws IOException {
-        return String.join(java.io.File.pathSeparator, testClasspath().stream().filter(Files::isDirectory)
-                .map(Path::toString).toList());
+    private Process start(String name, List<String> mainAndArgs, Map<String, String> env, String heap) throws IOException {
+        // the daemons log at info, so that the tests can wait for their lines
+        return launch(name, mainAndArgs, env, List.of(heap, "-Dlog4j2.configurationFile=" + daemonLogConfig()), true);
     }
 
-    private static Path sparkHome(Path home) throws IOException {
-        Path jars = Files.createDirectories(home.resolve("jars"));
-        int n = 0;
-        for (Path entry : testClasspath()) {
-            if (entry.toString().endsWith(".jar") && Files.isRegularFile(entry)) {
-                // numbered: two artifacts may share a file name
-                Files.createSymbolicLink(jars.resolve(String.format("%03d-%s", n++, entry.getFileName())), entry);
-            }
-        }
-        return home;
-    }
-
-    private Process start(String name, List<String> mainAndArgs, Path sparkHome, Map<String, String> env)
-            throws IOException {
+    private Process launch(String name, List<String> mainAndArgs, Map<String, String> env, List<String> jvmOptions,
+                           boolean mergeErr) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx512m");
-        // the daemons log at info (the project's log4j2.properties on the classpath keeps Spark to warnings)
-        command.add("-Dlog4j2.configurationFile=" + daemonLogConfig());
-        // Spark on Java 17 needs the module openings the test JVM got from surefire's argLine
+        command.addAll(jvmOptions);
+        // Spark on Java 17 needs the module openings the test JVM got from surefire's argLine (spark-class adds them)
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if (arg.startsWith("--add-opens") || arg.startsWith("-Djdk.reflect")) {
                 command.add(arg);
             }
         }
         command.add("-cp");
-        command.add(String.join(java.io.File.pathSeparator, testClasspath().stream().map(Path::toString).toList()));
+        command.add(sparkHome.resolve("jars") + File.separator + "*"); // java expands the wildcard itself
         command.addAll(mainAndArgs);
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(dir.resolve(name + ".log").toFile());
+        ProcessBuilder pb = new ProcessBuilder(command);
+        if (mergeErr) {
+            pb.redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile());
+        } else {
+            pb.redirectOutput(dir.resolve(name + ".out").toFile()).redirectError(dir.resolve(name + ".err").toFile());
+        }
         pb.environment().put("SPARK_HOME", sparkHome.toString());
         pb.environment().put("SPARK_SCALA_VERSION", "2.12");
         pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
@@ -150,9 +139,10 @@ final class StandaloneCluster implements AutoCloseable {
         return file;
     }
 
+    /** What a process wrote to {@code name.log} (daemons) or {@code name.out}/{@code name.err} (submissions). */
     String log(String name) {
         try {
-            return Files.readString(dir.resolve(name + ".log"), StandardCharsets.UTF_8);
+            return Files.readString(dir.resolve(name), StandardCharsets.UTF_8);
         } catch (IOException e) {
             return "";
         }
@@ -169,24 +159,25 @@ final class StandaloneCluster implements AutoCloseable {
                 Thread.sleep(200);
             }
         }
-        throw new IllegalStateException("the master did not open port " + port + ":\n" + log("master"));
+        throw new IllegalStateException("the master did not open port " + port + ":\n" + log("master.log"));
     }
 
     private void awaitLog(Process p, String name, String line) throws InterruptedException {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             checkAlive(p, name);
-            if (log(name).contains(line)) {
+            if (log(name + ".log").contains(line)) {
                 return;
             }
             Thread.sleep(200);
         }
-        throw new IllegalStateException("the " + name + " did not log '" + line + "':\n" + log(name));
+        throw new IllegalStateException("the " + name + " did not log '" + line + "':\n" + log(name + ".log"));
     }
 
     private void checkAlive(Process p, String name) {
         if (!p.isAlive()) {
-            throw new IllegalStateException("the " + name + " exited with code " + p.exitValue() + ":\n" + log(name));
+            throw new IllegalStateException("the " + name + " exited with code " + p.exitValue() + ":\n"
+                    + log(name + ".log"));
         }
     }
 
@@ -196,7 +187,7 @@ final class StandaloneCluster implements AutoCloseable {
         }
     }
 
-    /** Worker first (its shutdown hook stops its executors), then the master. */
+    /** Newest first: submissions, then workers (their shutdown hooks stop their executors), then the master. */
     @Override
     public void close() {
         for (int i = processes.size() - 1; i >= 0; i--) {

@@ -2,45 +2,49 @@ package io.vilspark.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import io.vilspark.config.JobConfig;
-import io.vilspark.data.prepare.PrepareJob;
-import io.vilspark.data.prepare.PrepareSettings;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vilspark.train.gpu.GpuExecutorPlugin;
-import org.apache.spark.SparkExecutorInfo;
-import org.apache.spark.scheduler.SparkListener;
-import org.apache.spark.scheduler.SparkListenerTaskEnd;
-import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * vil train on a real Spark standalone cluster: a Master and a Worker (2 cores) as separate JVMs on
- * 127.0.0.1, two executors of one core, the driver in this JVM. The worker also offers two pretend GPUs
- * (jobs/discover-gpus over a stand-in nvidia-smi), so Spark schedules one per executor and
- * {@link GpuExecutorPlugin} sees each executor's GPU; this is the CPU jar, so they train on the CPU.
+ * The job jar on a real Spark standalone cluster, submitted as on a real cluster: a Master and two Workers
+ * (one core each) as JVMs on 127.0.0.1 from a Spark distribution's jars, and {@code vil train} submitted
+ * with Spark's own {@code SparkSubmit} in client mode. Nothing of the project is on any classpath but the
+ * job jar's.
+ *
+ * <p>Each worker also offers a pretend GPU (jobs/discover-gpus over a stand-in nvidia-smi, one GPU per
+ * worker through CUDA_VISIBLE_DEVICES, as conf/cluster/standalone-gpu.conf recommends), so Spark schedules
+ * one per executor and {@link GpuExecutorPlugin} sees each executor's GPU; this is the CPU jar, so they train
+ * on the CPU.
+ *
+ * <p>Inputs, set by .ci/run: {@code VIL_TEST_JOB_JAR} (mvn -Pjob-jar -DskipTests package) and
+ * {@code VIL_TEST_SPARK_HOME} (jobs/local-cluster spark-home). Without them the test fails under CI and is
+ * skipped elsewhere (an IDE), saying what to build.
  */
 @Tag("cluster")
 class StandaloneClusterTrainTest {
-    static final Path FASHION_MNIST = Path.of("/usr/share/datasets/fashion-mnist");
     static final String FAKE_NVIDIA_SMI = """
             #!/bin/sh
             # stand-in for nvidia-smi: two A100s
@@ -49,112 +53,154 @@ class StandaloneClusterTrainTest {
               *) printf '0\\n1\\n' ;;
             esac
             """;
+    static final long SUBMIT_TIMEOUT_SECONDS = 150;
+    /**
+     * One epoch (enough for a checkpoint and a model above chance) of
+     * ceil(256 images / (2 workers x 16 images x 2 minibatches)) = 4 averaging rounds.
+     */
+    static final int ROUNDS = 4;
 
     @TempDir
     Path dir;
 
     @Test
-    void twoExecutorsTrainOnAStandaloneCluster() throws Exception {
-        assumeTrue(Files.isDirectory(FASHION_MNIST), "needs the Debian package dataset-fashion-mnist (.ci/run installs it)");
-        // one SparkContext per JVM: the local sessions of other test classes make way
-        SparkSession.getDefaultSession().foreach(s -> { s.stop(); return null; });
-        SparkSession.clearDefaultSession();
-        SparkSession.clearActiveSession();
+    void theJobJarSubmittedWithSparkSubmitTrainsOnTwoExecutors() throws Exception {
+        Path jobJar = input("VIL_TEST_JOB_JAR", "the job jar: mvn -Pjob-jar -DskipTests package");
+        Path sparkHome = input("VIL_TEST_SPARK_HOME", "a Spark distribution's jars: jobs/local-cluster spark-home");
+        // one machine: a local folder is a path every node sees
+        String data = FashionMnistShards.prepare(FashionMnistShards.localSession(), dir.resolve("fm").toString(), 256);
 
         Path smi = dir.resolve("nvidia-smi");
         StandaloneCluster.writeExecutable(smi, FAKE_NVIDIA_SMI);
-        Path discover = Path.of("jobs", "discover-gpus").toAbsolutePath();
-        try (StandaloneCluster cluster = new StandaloneCluster(dir.resolve("cluster"), 2, "6g",
-                Map.of("spark.worker.resource.gpu.amount", "2",
-                        "spark.worker.resource.gpu.discoveryScript", discover.toString()),
-                Map.of("VIL_NVIDIA_SMI", smi.toString()))) {
-            SparkSession spark = session(cluster, smi);
-            try {
-                awaitExecutors(spark, 2);
-                String data = dir.resolve("fm").toString();
-                PrepareJob.run(spark, PrepareSettings.from(JobConfig.load(PrepareSettings.DEFAULTS, Optional.empty(),
-                        List.of("prepare.input=\"" + FASHION_MNIST + "\"", "prepare.output=\"" + data + "\"",
-                                "prepare.resolution=28", "prepare.patch=4", "prepare.limit=256",
-                                "prepare.progress_seconds=0"))), null);
+        String discover = Path.of("jobs", "discover-gpus").toAbsolutePath().toString();
+        List<StandaloneCluster.Worker> workers = new ArrayList<>();
+        for (int gpu = 0; gpu < 2; gpu++) {
+            workers.add(new StandaloneCluster.Worker(1, "2g",
+                    Map.of("spark.worker.resource.gpu.amount", "1", "spark.worker.resource.gpu.discoveryScript", discover),
+                    Map.of("VIL_NVIDIA_SMI", smi.toString(), "CUDA_VISIBLE_DEVICES", String.valueOf(gpu))));
+        }
+        try (StandaloneCluster cluster = new StandaloneCluster(dir.resolve("cluster"), sparkHome, workers)) {
+            String out = dir.resolve("run").toString();
+            Path events = Files.createDirectories(dir.resolve("events"));
+            // ND4J unpacks its natives from the job jar once per cache folder: share the tests' folder across runs
+            String javacpp = "-Dorg.bytedeco.javacpp.cachedir="
+                    + System.getProperty("org.bytedeco.javacpp.cachedir", System.getProperty("user.home") + "/.javacpp");
+            List<String> args = new ArrayList<>(List.of("--master", cluster.masterUrl(), "--deploy-mode", "client",
+                    "--class", "io.vilspark.cli.VilCli", "--name", "vil train (cluster test)",
+                    "--conf", "spark.driver.host=127.0.0.1",
+                    "--conf", "spark.ui.enabled=false",
+                    "--conf", "spark.executor.cores=1",
+                    "--conf", "spark.cores.max=2",
+                    "--conf", "spark.executor.memory=1g",
+                    "--conf", "spark.executorEnv.OMP_NUM_THREADS=1",
+                    "--conf", "spark.executor.extraJavaOptions=" + javacpp,
+                    "--conf", "spark.executor.resource.gpu.amount=1",
+                    "--conf", "spark.task.resource.gpu.amount=1",
+                    "--conf", "spark.plugins=" + GpuExecutorPlugin.class.getName(),
+                    "--conf", "spark.vil.gpu.nvidiaSmi=" + smi,
+                    "--conf", "spark.locality.wait=0",
+                    "--conf", "spark.eventLog.enabled=true",
+                    "--conf", "spark.eventLog.compress=false",
+                    "--conf", "spark.eventLog.dir=" + events.toUri(),
+                    jobJar.toString(),
+                    "train", "--data", data, "--out", out, "--recipe", "demo"));
+            for (String set : FashionMnistShards.SMALL_RECIPE) {
+                args.addAll(List.of("--set", set));
+            }
+            args.addAll(List.of("--set", "train.workers=2", "--set", "train.epochs=1"));
+            long t0 = System.nanoTime();
+            Process submit = cluster.submit("submit", args, "2g", List.of(javacpp));
+            boolean finished = submit.waitFor(SUBMIT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            String report = String.format("spark-submit after %.0f s%n--- stdout%n%s--- stderr (end)%n%s",
+                    (System.nanoTime() - t0) / 1e9, cluster.log("submit.out"), tail(cluster.log("submit.err"), 80));
+            assertTrue(finished, "did not finish within " + SUBMIT_TIMEOUT_SECONDS + " s\n" + report);
+            assertEquals(0, submit.exitValue(), report);
 
-                Set<String> trainingExecutors = new ConcurrentSkipListSet<>();
-                SparkListener tasks = new SparkListener() {
-                    @Override
-                    public void onTaskEnd(SparkListenerTaskEnd end) {
-                        trainingExecutors.add(end.taskInfo().executorId());
+            Matcher accuracy = Pattern.compile("val accuracy: (\\d\\.\\d+) ").matcher(cluster.log("submit.out"));
+            assertTrue(accuracy.find(), report);
+            double top1 = Double.parseDouble(accuracy.group(1));
+            assertTrue(top1 > 0.2, "above chance (0.1) on held-out Fashion-MNIST: " + top1 + "\n" + report);
+            assertTrue(Files.size(Path.of(out, "checkpoints", "epoch-0001.zip")) > 0, report);
+            assertTrue(Files.size(Path.of(out, "model.zip")) > 0, report);
+
+            // Spark's own record of the run: every averaging round trained on both executors
+            Map<Integer, Set<String>> rounds = trainingExecutorsPerStage(events);
+            assertEquals(ROUNDS, rounds.size(), "averaging rounds (training stages) in the event log: " + rounds);
+            rounds.forEach((stage, executors) -> assertEquals(Set.of("0", "1"), executors,
+                    "executors that trained in stage " + stage));
+
+            // each executor's plugin saw the GPU its worker offered, and said the CPU jar trains on the CPU
+            String executorLogs = executorLogs(cluster.workDir());
+            for (String gpu : List.of("GPU 0", "GPU 1")) {
+                assertTrue(executorLogs.contains("Spark assigned " + gpu + ", but this job jar has ND4J's CPU "
+                        + "backend (built without -Pcuda): training runs on the CPU"), gpu + ":\n" + executorLogs);
+            }
+        }
+    }
+
+    /** A file named by an environment variable; missing under CI is a failure, elsewhere a skip that says why. */
+    static Path input(String variable, String what) {
+        String value = System.getenv(variable);
+        if (value == null || value.isBlank()) {
+            String message = variable + " is not set: it names " + what;
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                fail(message + " (.ci/run builds it and sets the variable)");
+            }
+            assumeTrue(false, message + "; build it and set the variable to run this test");
+        }
+        Path path = Path.of(value).toAbsolutePath();
+        assertTrue(Files.exists(path), variable + "=" + value + ": no such file or folder");
+        return path;
+    }
+
+    /**
+     * Training stages (DL4J's treeAggregate of one averaging round) and the executors whose tasks in them
+     * succeeded, from the Spark event log.
+     */
+    private static Map<Integer, Set<String>> trainingExecutorsPerStage(Path events) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        Set<Integer> training = new TreeSet<>();
+        Map<Integer, Set<String>> executors = new TreeMap<>();
+        List<Path> logs;
+        try (Stream<Path> files = Files.list(events)) {
+            logs = files.toList();
+        }
+        assertEquals(1, logs.size(), "one application's event log: " + logs);
+        for (String line : Files.readAllLines(logs.get(0), StandardCharsets.UTF_8)) {
+            JsonNode e = json.readTree(line);
+            switch (e.path("Event").asText()) {
+                case "SparkListenerStageCompleted" -> {
+                    JsonNode stage = e.path("Stage Info");
+                    if (stage.path("Stage Name").asText().startsWith("treeAggregate at ParameterAveragingTrainingMaster")) {
+                        training.add(stage.path("Stage ID").asInt());
                     }
-                };
-                spark.sparkContext().addSparkListener(tasks);
-                String out = dir.resolve("run").toString();
-                ByteArrayOutputStream log = new ByteArrayOutputStream();
-                TrainJob.Result result = new TrainJob(spark, new PrintStream(log, true, StandardCharsets.UTF_8))
-                        .run(new TrainJob.Settings(data, out, "demo", List.of("model.dim=16", "model.depth=1",
-                                "train.epochs=2", "train.global_batch=32", "train.workers=2",
-                                "train.averaging_frequency=2", "train.warmup_epochs=0.5"), false));
-                spark.sparkContext().removeSparkListener(tasks);
-
-                assertEquals(Set.of("0", "1"), trainingExecutors, "both executors ran tasks:\n" + log);
-                assertEquals(2, result.epochs().size());
-                double top1 = result.last().valTop1();
-                assertTrue(top1 > 0.2, "above chance (0.1) on held-out Fashion-MNIST: " + top1 + "\n" + log);
-                assertTrue(Files.size(Path.of(out, "model.zip")) > 0);
-                assertTrue(Files.exists(Path.of(out, "checkpoints", "epoch-0002.zip")));
-
-                // each executor's plugin saw the GPU Spark gave it, and said the CPU jar trains on the CPU
-                String executorLogs = executorLogs(cluster.workDir());
-                for (String gpu : List.of("GPU 0", "GPU 1")) {
-                    assertTrue(executorLogs.contains("Spark assigned " + gpu + ", but this job jar has ND4J's CPU "
-                            + "backend (built without -Pcuda): training runs on the CPU"), gpu + ":\n" + executorLogs);
                 }
-            } finally {
-                spark.stop();
-                SparkSession.clearDefaultSession();
-                SparkSession.clearActiveSession();
+                case "SparkListenerTaskEnd" -> {
+                    if ("Success".equals(e.path("Task End Reason").path("Reason").asText())) {
+                        executors.computeIfAbsent(e.path("Stage ID").asInt(), s -> new TreeSet<>())
+                                .add(e.path("Task Info").path("Executor ID").asText());
+                    }
+                }
+                default -> {
+                }
             }
         }
-    }
-
-    private static SparkSession session(StandaloneCluster cluster, Path smi) throws IOException {
-        return SparkSession.builder().master(cluster.masterUrl()).appName("vil standalone cluster test")
-                .config("spark.driver.host", "127.0.0.1")
-                .config("spark.driver.bindAddress", "127.0.0.1")
-                .config("spark.ui.enabled", "false")
-                .config("spark.executor.cores", "1")
-                .config("spark.cores.max", "2")
-                .config("spark.executor.memory", "2g")
-                .config("spark.executor.extraClassPath", StandaloneCluster.classDirectories())
-                // ND4J's natives are already unpacked there for the tests (surefire's argLine)
-                .config("spark.executor.extraJavaOptions", "-Dorg.bytedeco.javacpp.cachedir="
-                        + System.getProperty("org.bytedeco.javacpp.cachedir", System.getProperty("user.home") + "/.javacpp"))
-                .config("spark.executorEnv.OMP_NUM_THREADS", "1")
-                .config("spark.executor.resource.gpu.amount", "1")
-                .config("spark.task.resource.gpu.amount", "1")
-                .config("spark.plugins", GpuExecutorPlugin.class.getName())
-                .config("spark.vil.gpu.nvidiaSmi", smi.toString())
-                .config("spark.locality.wait", "0")
-                .config("spark.sql.shuffle.partitions", "4")
-                .getOrCreate();
-    }
-
-    private static void awaitExecutors(SparkSession spark, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + 90_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            SparkExecutorInfo[] infos = spark.sparkContext().statusTracker().getExecutorInfos();
-            if (infos.length >= count + 1) { // the driver is listed too
-                return;
-            }
-            Thread.sleep(250);
-        }
-        throw new IllegalStateException("fewer than " + count + " executors registered");
+        return training.stream().collect(Collectors.toMap(s -> s, s -> executors.getOrDefault(s, Set.of()),
+                (a, b) -> a, TreeMap::new));
     }
 
     private static String executorLogs(Path workDir) throws IOException {
         List<String> logs = new ArrayList<>();
         try (Stream<Path> files = Files.walk(workDir)) {
-            for (Path f : files.filter(p -> p.getFileName().toString().equals("stderr")).collect(Collectors.toCollection(TreeSet::new))) {
+            for (Path f : files.filter(p -> p.getFileName().toString().equals("stderr")).sorted().toList()) {
                 logs.add(f + ":\n" + Files.readString(f, StandardCharsets.UTF_8));
             }
         }
         return String.join("\n", logs);
+    }
+
+    private static String tail(String text, int lines) {
+        List<String> all = text.lines().toList();
+        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size())) + "\n";
     }
 }

@@ -3,7 +3,6 @@ package io.vilspark.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,13 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 import javax.imageio.ImageIO;
 
-import io.vilspark.config.JobConfig;
-import io.vilspark.data.prepare.PrepareJob;
-import io.vilspark.data.prepare.PrepareSettings;
 import io.vilspark.registry.ModelFile;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
@@ -30,27 +25,19 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** vil train on Spark local[2] with real Fashion-MNIST shards: metrics, curves, checkpoints, resume, divergence. */
 class TrainJobTest {
-    static final Path FASHION_MNIST = Path.of("/usr/share/datasets/fashion-mnist");
-
     @TempDir
     static Path dir;
     static SparkSession spark;
     static String data;
 
     /** A small, fast variant of the demo recipe: the same pipeline, a tiny model and few images. */
-    static final List<String> SMALL = List.of("model.dim=16", "model.depth=1", "train.epochs=2",
-            "train.global_batch=32", "train.averaging_frequency=2", "train.warmup_epochs=0.5");
+    static final List<String> SMALL = FashionMnistShards.SMALL_RECIPE;
 
     @BeforeAll
     static void prepareData() throws Exception {
-        assumeTrue(Files.isDirectory(FASHION_MNIST), "needs the Debian package dataset-fashion-mnist (.ci/run installs it)");
-        spark = SparkSession.builder().master("local[2]").appName("vil train tests")
-                .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4").getOrCreate();
-        data = dir.resolve("fm").toString();
-        PrepareSettings settings = PrepareSettings.from(JobConfig.load(PrepareSettings.DEFAULTS, Optional.empty(), List.of(
-                "prepare.input=\"" + FASHION_MNIST + "\"", "prepare.output=\"" + data + "\"", "prepare.resolution=28",
-                "prepare.patch=4", "prepare.limit=256", "prepare.progress_seconds=0")));
-        PrepareJob.run(spark, settings, null);
+        FashionMnistShards.assumeInstalled();
+        spark = FashionMnistShards.localSession();
+        data = FashionMnistShards.prepare(spark, dir.resolve("fm").toString(), 256);
     }
 
     @AfterAll

@@ -4,16 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.List;
 
 import io.vilspark.data.DatasetManifest;
 import io.vilspark.data.PatchShardSchema;
-import org.apache.hadoop.conf.Configuration;
+import io.vilspark.testing.MiniHdfs;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.AfterAll;
@@ -25,25 +23,17 @@ import org.junit.jupiter.api.io.TempDir;
 class HdfsPrepareTest {
     @TempDir
     static Path base;
-    private static MiniDFSCluster cluster;
+    private static MiniHdfs hdfs;
 
     @BeforeAll
     static void startHdfs() throws Exception {
-        Configuration conf = new Configuration();
-        conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, new File(base.toFile(), "hdfs").getAbsolutePath());
-        conf.set("dfs.namenode.rpc-address", "127.0.0.1:0");
-        conf.set("dfs.namenode.http-address", "127.0.0.1:0");
-        conf.set("dfs.datanode.address", "127.0.0.1:0");
-        conf.set("dfs.datanode.http.address", "127.0.0.1:0");
-        conf.set("dfs.datanode.ipc.address", "127.0.0.1:0");
-        cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).format(true).build();
-        cluster.waitActive();
+        hdfs = new MiniHdfs(base);
     }
 
     @AfterAll
     static void stopHdfs() {
-        if (cluster != null) {
-            cluster.shutdown(true);
+        if (hdfs != null) {
+            hdfs.close();
         }
     }
 
@@ -55,7 +45,7 @@ class HdfsPrepareTest {
 
     @Test
     void preparesFromHdfsToHdfs() throws Exception {
-        FileSystem fs = cluster.getFileSystem();
+        FileSystem fs = hdfs.fileSystem();
         String root = fs.getUri() + "/raw/pets";
         for (int i = 0; i < 8; i++) {
             put(fs, root + "/" + (i < 5 ? "cat" : "dog") + "/p" + i + ".png",

@@ -1,0 +1,176 @@
+package io.vilspark.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import io.vilspark.config.ModelConfigs;
+import io.vilspark.data.DatasetManifest;
+import io.vilspark.data.SparkSessions;
+import io.vilspark.data.read.ModelCompatibility;
+import io.vilspark.model.ViLConfig;
+import io.vilspark.train.AveragingBenchmark;
+import org.apache.commons.io.FileUtils;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code vil bench-train}: training images per second under DL4J parameter averaging, one row per worker
+ * count on the same cores, and the share of the time spent averaging.
+ */
+@Command(name = "bench-train", mixinStandardHelpOptions = true, versionProvider = JarVersion.class,
+        description = {
+                "Training speed under DL4J parameter averaging (as vil train runs it) for each worker count on the same "
+                        + "cores, and the share of the time spent averaging.",
+                "Each worker count trains a fresh model (same seed, the demo recipe's AdamW and clipping) on the same "
+                        + "cached minibatches: --batches per worker of --batch images, averaged every "
+                        + "--averaging-frequency minibatches, after --warmup untimed rounds. Without --data it draws "
+                        + "images that fit the model first (not timed).",
+                "fit %: the share of the wall time the workers spent in forward, backward and update (per round the "
+                        + "slowest worker). averaging %: the rest of each round: broadcasting the model, rebuilding it "
+                        + "on every worker, sending parameters and Adam state back, summing and dividing them, Spark's "
+                        + "scheduling.",
+                "Native threads per worker: the cores divided by the workers (or --threads-per-worker), so that "
+                        + "every row uses the same cores."})
+final class BenchTrainCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", defaultValue = "demo", paramLabel = "PRESET|FILE",
+            description = "Model preset (demo, vil2-tiny, ...), a reference config.json or a .conf with a model block "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String config;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one model argument (e.g. --set dim=32). Repeatable.")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--data", paramLabel = "ROOT",
+            description = "A prepared dataset (vil prepare; any Hadoop path), e.g. Fashion-MNIST shards for the demo "
+                    + "model; its train split is read. Default: drawn images that fit the model.")
+    String data;
+
+    @Option(names = "--workers", split = ",", paramLabel = "N",
+            description = "Worker counts to measure, one row each (default: 1,2).")
+    List<Integer> workers = new ArrayList<>(List.of(1, 2));
+
+    @Option(names = "--batch", defaultValue = "32", paramLabel = "N", description = "Images per minibatch and worker (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--batches", defaultValue = "16", paramLabel = "N",
+            description = "Timed minibatches per worker, a multiple of --averaging-frequency (default: ${DEFAULT-VALUE}).")
+    int batches;
+
+    @Option(names = "--averaging-frequency", defaultValue = "4", paramLabel = "F",
+            description = "Minibatches each worker trains between two averagings (default: ${DEFAULT-VALUE}).")
+    int averagingFrequency;
+
+    @Option(names = "--warmup", defaultValue = "1", paramLabel = "R", description = "Untimed averaging rounds first (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--threads-per-worker", paramLabel = "T",
+            description = "Native threads (OpenMP, ND4J ops, BLAS) per worker; default: cores / workers, at least 1.")
+    Integer threadsPerWorker;
+
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Initialisation and data order (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Override
+    public Integer call() throws Exception {
+        checkOptions();
+        ViLConfig model = ModelConfigs.resolve(config, overrides);
+        SparkSession spark = SparkSessions.getOrCreate("vil bench-train");
+        int slots = spark.sparkContext().defaultParallelism();
+        int most = workers.stream().mapToInt(Integer::intValue).max().orElseThrow();
+        if (most > slots) {
+            throw new BadInputException("--workers " + most + " needs " + most + " task slots; this Spark ("
+                    + spark.sparkContext().master() + ") has " + slots);
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        PrintWriter w = spec.commandLine().getOut();
+        w.println("model       " + ConfigSummary.of(model));
+        w.println("spark       " + spark.sparkContext().master() + ", " + slots + " task slots, " + cores + " cores");
+        w.println(String.format(Locale.ROOT, "plan        %d images per minibatch and worker, averaging every %d minibatches, "
+                + "%d timed rounds after %d warm-up round(s)", batch, averagingFrequency, batches / averagingFrequency, warmup));
+        w.flush();
+
+        Path drawn = null;
+        NativeThreads before = NativeThreads.current();
+        try {
+            String root = data;
+            if (root == null) {
+                drawn = Files.createTempDirectory("vil-bench-train");
+                root = drawn.resolve("shards").toString();
+                draw(spark, root, model, most);
+            }
+            checkFits(root, model, spark);
+            w.println("data        " + (data == null ? "drawn images" : data));
+            w.println();
+            w.println("workers  threads  rounds  images  seconds  images/s  fit %  averaging %");
+            w.flush();
+            AveragingBenchmark bench = new AveragingBenchmark(spark, new AveragingBenchmark.Plan(root, model, batch,
+                    averagingFrequency, batches / averagingFrequency, warmup, seed));
+            List<AveragingBenchmark.Measurement> rows = new ArrayList<>();
+            for (int n : workers) {
+                NativeThreads threads = NativeThreads.set(threadsPerWorker != null ? threadsPerWorker : Math.max(1, cores / n));
+                AveragingBenchmark.Measurement m = bench.measure(n);
+                rows.add(m);
+                w.println(String.format(Locale.ROOT, "%7d  %7d  %6d  %6d  %7.2f  %8.1f  %5.1f  %11.1f", n, threads.openMp(),
+                        m.rounds(), m.images(), m.seconds(), m.imagesPerSecond(), 100 * m.fitShare(),
+                        100 * m.averagingShare()));
+                w.flush();
+            }
+            if (rows.size() > 1) {
+                AveragingBenchmark.Measurement first = rows.get(0);
+                AveragingBenchmark.Measurement last = rows.get(rows.size() - 1);
+                w.println(String.format(Locale.ROOT, "speed-up: %.2fx (%d workers vs %d)",
+                        last.imagesPerSecond() / first.imagesPerSecond(), last.workers(), first.workers()));
+            }
+            w.flush();
+            return 0;
+        } finally {
+            NativeThreads.set(before.openMp());
+            if (drawn != null) {
+                FileUtils.deleteDirectory(drawn.toFile());
+            }
+        }
+    }
+
+    private void checkOptions() {
+        if (workers.isEmpty() || workers.stream().anyMatch(n -> n < 1)) {
+            throw new ParameterException(spec.commandLine(), "--workers must list worker counts of at least 1, got " + workers);
+        }
+        if (batch < 1 || averagingFrequency < 1 || warmup < 0 || (threadsPerWorker != null && threadsPerWorker < 1)) {
+            throw new ParameterException(spec.commandLine(),
+                    "--batch, --averaging-frequency and --threads-per-worker must be at least 1, --warmup at least 0");
+        }
+        if (batches < averagingFrequency || batches % averagingFrequency != 0) {
+            throw new ParameterException(spec.commandLine(), "--batches " + batches + " must be a positive multiple of "
+                    + "--averaging-frequency " + averagingFrequency + " (whole averaging rounds)");
+        }
+    }
+
+    /** One round's worth of drawn images for the most workers (later rounds repeat them). */
+    private void draw(SparkSession spark, String root, ViLConfig model, int mostWorkers) throws java.io.IOException {
+        int side = Math.max(model.height(), model.width());
+        int images = mostWorkers * batch * averagingFrequency;
+        SyntheticShards.write(spark, root, images, model.channels(), side, model.patchSize(), mostWorkers,
+                model.numClasses());
+    }
+
+    private static void checkFits(String root, ViLConfig model, SparkSession spark) throws java.io.IOException {
+        DatasetManifest manifest = DatasetManifest.read(root, spark.sparkContext().hadoopConfiguration());
+        List<String> problems = ModelCompatibility.differences(manifest, model);
+        if (!problems.isEmpty()) {
+            throw new BadInputException(root + " does not fit the model: " + String.join("; ", problems));
+        }
+    }
+}

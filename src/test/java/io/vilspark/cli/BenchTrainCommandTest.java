@@ -1,0 +1,61 @@
+package io.vilspark.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+/** {@code vil bench-train} on a tiny model and drawn images: one table row per worker count, numbers that add up. */
+class BenchTrainCommandTest {
+    static final String HEADER = "workers  threads  rounds  images  seconds  images/s  fit %  averaging %";
+    static final Pattern ROW = Pattern.compile(
+            " *(\\d+) +(\\d+) +(\\d+) +(\\d+) +(\\d+\\.\\d+) +(\\d+\\.\\d) +(\\d+\\.\\d) +(\\d+\\.\\d)");
+
+    @Test
+    void measuresOneAndTwoWorkersOnTheSameCores() {
+        CliRun run = CliRun.of("bench-train", "--config", "demo", "--set", "dim=8", "--set", "depth=1",
+                "--set", "input_shape=[1,8,8]", "--set", "patch_size=2", "--set", "num_classes=3",
+                "--batch", "4", "--batches", "2", "--averaging-frequency", "1", "--warmup", "1", "--workers", "1,2");
+        assertEquals(0, run.exitCode(), run::toString);
+        List<String> lines = run.outLines();
+        int header = lines.indexOf(HEADER);
+        assertTrue(header >= 0, run::toString);
+        int cores = Runtime.getRuntime().availableProcessors();
+        for (int workers = 1; workers <= 2; workers++) {
+            Matcher m = ROW.matcher(lines.get(header + workers));
+            assertTrue(m.matches(), () -> "a table row:\n" + run);
+            assertEquals(workers, Integer.parseInt(m.group(1)));
+            assertEquals(Math.max(1, cores / workers), Integer.parseInt(m.group(2)), "native threads share the cores");
+            assertEquals(2, Integer.parseInt(m.group(3)), "2 minibatches per worker, averaged after each: 2 rounds");
+            int images = Integer.parseInt(m.group(4));
+            assertEquals(workers * 4 * 2, images, "workers x batch 4 x 2 minibatches");
+            double seconds = Double.parseDouble(m.group(5));
+            double perSecond = Double.parseDouble(m.group(6));
+            double fit = Double.parseDouble(m.group(7));
+            double averaging = Double.parseDouble(m.group(8));
+            assertTrue(seconds > 0 && perSecond > 0, run::toString);
+            assertEquals(images / seconds, perSecond, Math.max(0.06, 0.01 * perSecond), "images/s = images / seconds");
+            assertTrue(fit > 0, "the workers spent time fitting: " + run);
+            assertEquals(100, fit + averaging, 0.11, "fit and averaging shares add up to the wall time");
+        }
+        assertTrue(lines.get(header + 3).matches("speed-up: \\d+\\.\\d\\dx \\(2 workers vs 1\\)"), run::toString);
+    }
+
+    @Test
+    void partialAveragingRoundsAreRefusedByName() {
+        CliRun run = CliRun.of("bench-train", "--batches", "6", "--averaging-frequency", "4");
+        assertEquals(2, run.exitCode(), run::toString);
+        assertTrue(run.err().contains("--batches 6 must be a positive multiple of --averaging-frequency 4"), run::toString);
+    }
+
+    @Test
+    void moreWorkersThanTaskSlotsAreRefused() {
+        CliRun run = CliRun.of("bench-train", "--set", "dim=8", "--set", "depth=1", "--workers", "1,64");
+        assertEquals(2, run.exitCode(), run::toString);
+        assertTrue(run.err().contains("--workers 64 needs 64 task slots"), run::toString);
+    }
+}

@@ -1,0 +1,22 @@
+package io.vilspark.train;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+
+/** A training hook that fails every worker task reaching {@code step}: a run that dies in the middle of an epoch. */
+final class CrashAtStep extends GraphTrainingHook {
+    private static final long serialVersionUID = 1L;
+    static final String MESSAGE = "simulated worker crash";
+    private final int step;
+
+    CrashAtStep(int step) {
+        this.step = step;
+    }
+
+    @Override
+    protected void before(ComputationGraph graph) {
+        int at = graph.getConfiguration().getIterationCount();
+        if (at >= step) {
+            throw new IllegalStateException(MESSAGE + " at step " + at);
+        }
+    }
+}
