@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
                 BenchCommand.class,
                 PrepareCommand.class,
                 TrainCommand.class,
+                EvaluateCommand.class,
                 BenchDataCommand.class,
         })
 public final class VilCli implements Callable<Integer> {

@@ -1,0 +1,44 @@
+package io.vilspark.inference;
+
+import java.util.Map;
+
+import io.vilspark.model.ViLGraph;
+import io.vilspark.model.ViLModel;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A minibatch through the network once, keeping the two results jobs write: the vector that feeds
+ * the head ({@code ViLModel.features}, what {@code vil predict --features} writes) and the logits.
+ * One pass instead of calling {@code features} and {@code logits}, which would run the network twice.
+ *
+ * @param features {@code [B, F]}, row-major
+ * @param logits   {@code [B, classes]}, row-major
+ */
+public record ModelOutputs(int rows, int featureSize, int classes, float[] features, float[] logits) {
+
+    /** @param images normalised {@code [B, C, H, W]} of the model's input size */
+    public static ModelOutputs compute(ViLModel model, INDArray images) {
+        ComputationGraph graph = model.graph();
+        INDArray input = images.castTo(graph.getConfiguration().getDataType());
+        // the same call ViLModel.features and ViLModel.logits make (inference mode, inputs kept)
+        Map<String, INDArray> ff = graph.feedForward(new INDArray[] {input}, false, false);
+        INDArray pooled = ff.get(ViLGraph.POOL).castTo(DataType.FLOAT).dup('c');
+        INDArray head = ff.get(ViLGraph.HEAD).castTo(DataType.FLOAT).dup('c');
+        return new ModelOutputs((int) pooled.size(0), (int) pooled.size(1), (int) head.size(1),
+                pooled.data().asFloat(), head.data().asFloat());
+    }
+
+    public float[] featuresOf(int row) {
+        float[] out = new float[featureSize];
+        System.arraycopy(features, row * featureSize, out, 0, featureSize);
+        return out;
+    }
+
+    public float[] logitsOf(int row) {
+        float[] out = new float[classes];
+        System.arraycopy(logits, row * classes, out, 0, classes);
+        return out;
+    }
+}
