@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
                 PrepareCommand.class,
                 TrainCommand.class,
                 EvaluateCommand.class,
+                ExtractCommand.class,
                 BenchDataCommand.class,
         })
 public final class VilCli implements Callable<Integer> {

@@ -98,4 +98,12 @@ public final class JobBlock {
             throw error(key, "expected a list of numbers");
         }
     }
+
+    public List<String> strings(String key) {
+        try {
+            return List.copyOf(config.getStringList(path(key)));
+        } catch (com.typesafe.config.ConfigException e) {
+            throw error(key, "expected a list of names");
+        }
+    }
 }
