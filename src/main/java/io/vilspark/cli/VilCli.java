@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
                 EvaluateCommand.class,
                 ExtractCommand.class,
                 BenchDataCommand.class,
+                BenchExtractCommand.class,
         })
 public final class VilCli implements Callable<Integer> {
 

@@ -1,5 +1,6 @@
 package io.vilspark.inference;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -9,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.vilspark.model.ViLModel;
 import io.vilspark.registry.ModelFile;
+import io.vilspark.registry.ModelFileException;
 import io.vilspark.registry.ModelMetadata;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -76,7 +78,12 @@ public final class ExecutorModels {
     private static Entry entry(ModelRef ref) throws IOException {
         Path path = new Path(ref.path());
         FileSystem fs = path.getFileSystem(ref.conf());
-        FileStatus status = fs.getFileStatus(path);
+        FileStatus status;
+        try {
+            status = fs.getFileStatus(path);
+        } catch (FileNotFoundException e) {
+            throw new ModelFileException(ref.path() + ": no such model file");
+        }
         String version = status.getLen() + "@" + status.getModificationTime();
         String key = fs.makeQualified(path).toString();
         synchronized (MODELS) {
