@@ -14,6 +14,7 @@ import org.jfree.chart.ChartRenderingInfo;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.annotations.XYTextAnnotation;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.axis.SymbolAxis;
 import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.plot.XYPlot;
@@ -56,7 +57,10 @@ public final class ConfusionHeatmap {
         JFreeChart chart = new JFreeChart("Confusion matrix (row share of each true class)",
                 new Font(Font.SANS_SERIF, Font.BOLD, 16), plot(tally, classNames), false);
         chart.setBackgroundPaint(Color.WHITE);
-        PaintScaleLegend legend = new PaintScaleLegend(new ShareScale(), new NumberAxis("share"));
+        NumberAxis shareAxis = new NumberAxis("share");
+        shareAxis.setRange(0, 1);
+        shareAxis.setTickUnit(new NumberTickUnit(0.1));
+        PaintScaleLegend legend = new PaintScaleLegend(new ShareScale(), shareAxis);
         legend.setPosition(RectangleEdge.RIGHT);
         legend.setMargin(4, 4, 40, 4);
         legend.setStripWidth(14);
