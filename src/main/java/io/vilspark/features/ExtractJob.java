@@ -107,7 +107,7 @@ public final class ExtractJob {
             expected = shards.rows() - completedInputs(folder, conf);
             PartitionExtractor extractor = new PartitionExtractor(ref, s, columns, names, readerPlan, hadoop);
             JavaRDD<ShardInput.Task> tasks = jsc.parallelize(shards.tasks(), Math.max(1, shards.tasks().size()));
-            stats = run(spark, "extract", done, expected, progress, s.progressSeconds(),
+            stats = runWithProgress(spark, done, expected, progress, s.progressSeconds(),
                     () -> tasks.mapPartitions(new ShardInput.Partitions(extractor, done)).collect());
         } else {
             int side = s.resolution() == 0 ? Math.max(config.height(), config.width()) : s.resolution();
@@ -135,7 +135,7 @@ public final class ExtractJob {
                 ImageInput.Encoding encoding = new ImageInput.Encoding(side, config.patchSize(), config.channels(),
                         s.filter(), s.maxPixels(), s.maxFileBytes());
                 String outDir = folder.root().toString();
-                stats = run(spark, "extract", done, expected, progress, s.progressSeconds(),
+                stats = runWithProgress(spark, done, expected, progress, s.progressSeconds(),
                         () -> images.items().mapPartitionsWithIndex(new ImageInput.Partitions(extractor, encoding, outDir,
                                 s.skippedExamples(), done), false).collect());
             } finally {
@@ -150,9 +150,9 @@ public final class ExtractJob {
     }
 
     /** Runs the Spark job with a progress line; a reader error inside a task failure is rethrown as itself. */
-    private static List<PartitionStats> run(SparkSession spark, String label, LongAccumulator done, long expected,
-                                            PrintWriter progress, int progressSeconds, Job job) {
-        try (ProgressReporter reporter = new ProgressReporter(label, done.id(), Math.max(0, expected), progress,
+    private static List<PartitionStats> runWithProgress(SparkSession spark, LongAccumulator done, long expected,
+                                                        PrintWriter progress, int progressSeconds, Job job) {
+        try (ProgressReporter reporter = new ProgressReporter("extract", done.id(), Math.max(0, expected), progress,
                 progressSeconds)) {
             spark.sparkContext().addSparkListener(reporter);
             try {

@@ -28,8 +28,7 @@ import org.apache.hadoop.fs.RemoteIterator;
 final class OutputFolder {
     static final String PLAN = "_extract_plan.json";
     static final String SUMMARY = "_summary.json";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final FileSystem fs;
     private final Path root;

@@ -99,11 +99,10 @@ final class PartitionExtractor implements Serializable {
                     infer += t2 - t1;
                     write += System.nanoTime() - t2;
                 }
-                long t3 = System.nanoTime();
-                PartitionStats stats = new PartitionStats(name, rows, skips.counts, skips.examples, read, infer, 0, false);
+                PartitionStats stats = new PartitionStats(name, rows, skips.counts, skips.examples, read, infer, write,
+                        false);
                 writer.commit(stats);
-                write += System.nanoTime() - t3;
-                return new PartitionStats(name, rows, skips.counts, skips.examples, read, infer, write, false);
+                return stats;
             } catch (IOException | RuntimeException | Error e) {
                 writer.abort();
                 throw e;

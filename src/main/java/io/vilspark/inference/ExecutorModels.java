@@ -4,8 +4,8 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.vilspark.model.ViLModel;
@@ -23,10 +23,17 @@ import org.apache.hadoop.fs.Path;
  * while an executor runs one task per core: the first replica is the loaded network, more are
  * cloned from it in memory when tasks run at the same time, so there are at most as many as the
  * executor has task slots. A model file rewritten in place (new length or modification time) is
- * read again.
+ * read again. At most {@value #KEPT} model files stay cached.
  */
 public final class ExecutorModels {
-    private static final Map<String, Entry> MODELS = new ConcurrentHashMap<>();
+    /** Models kept per JVM; the least recently used goes when a job brings another (tasks holding it finish normally). */
+    private static final int KEPT = 2;
+    private static final Map<String, Entry> MODELS = new LinkedHashMap<>(4, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
+            return size() > KEPT;
+        }
+    };
     private static final AtomicInteger FILE_READS = new AtomicInteger();
 
     private ExecutorModels() {
