@@ -13,6 +13,7 @@ import io.vilspark.inference.ExecutorModels;
 import io.vilspark.inference.ModelOutputs;
 import io.vilspark.inference.ModelRef;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.TaskContext;
 import org.nd4j.linalg.dataset.DataSet;
 
 /**
@@ -77,7 +78,12 @@ final class PartitionExtractor implements Serializable {
                 long infer = 0;
                 long write = 0;
                 Iterator<DataSet> batches = plan.batches(records, partition);
+                TaskContext task = TaskContext.get();
                 while (true) {
+                    if (task != null) {
+                        // a task of a failed or cancelled job stops here instead of finishing its file
+                        task.killTaskIfInterrupted();
+                    }
                     long t0 = System.nanoTime();
                     if (!batches.hasNext()) {
                         read += System.nanoTime() - t0;

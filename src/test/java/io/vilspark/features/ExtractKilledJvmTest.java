@@ -54,7 +54,8 @@ class ExtractKilledJvmTest {
 
         Map<String, Long> committed = scenario.committedFiles(out.toString());
         assertFalse(committed.containsKey("part-00002.parquet"), "the partition being written is not committed");
-        assertTrue(committed.containsKey("part-00000.parquet"), "work finished before the crash is kept: " + committed);
+        assertFalse(committed.isEmpty(), "work finished before the crash is kept (two task slots: partition 2 "
+                + "started when an earlier one had finished)");
         assertFalse(Files.exists(out.resolve(OutputFolder.SUMMARY)), "an unfinished run has no summary");
         try (var temporary = Files.list(out.resolve(PartitionFile.TEMPORARY))) {
             assertTrue(temporary.anyMatch(p -> p.getFileName().toString().startsWith("part-00002.parquet.attempt-")),

@@ -280,8 +280,8 @@ final class ExtractScenario {
         assertTrue(String.valueOf(crash.getMessage()).contains("injected failure"), crash::toString);
         Map<String, Long> committed = committedFiles(out);
         assertFalse(committed.containsKey("part-00002.parquet"), "the crashed partition is not committed");
-        assertTrue(committed.keySet().containsAll(List.of("part-00000.parquet", "part-00001.parquet")),
-                "partitions finished before the crash are committed: " + committed.keySet());
+        // two task slots: the crashing partition started only when an earlier one had finished, and committed
+        assertFalse(committed.isEmpty(), "partitions finished before the crash are committed");
         for (String file : committed.keySet()) {
             // every visible file is complete: it opens and carries its statistics
             assertNotNull(new PartitionFile(out + "/" + file, fs.getConf()).stats(fs.getConf()), file);
@@ -293,7 +293,8 @@ final class ExtractScenario {
 
         ExtractJob.Result r = extract(images, out);
         assertEquals(5, r.partitions());
-        assertEquals(committed.size(), r.resumedPartitions(), "complete files are kept, not redone");
+        // a task still running when the job failed may commit its (complete) file after the listing above
+        assertTrue(r.resumedPartitions() >= committed.size(), "complete files are kept, not redone");
         assertEquals(VALID, r.rows());
         assertEquals(3, r.skipped(), "skips of kept partitions are still reported (from their footers)");
         Map<String, Row> rows = rows(out);
