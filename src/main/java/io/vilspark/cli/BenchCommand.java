@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import io.vilspark.inference.NativeThreads;
 import io.vilspark.model.ViLConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

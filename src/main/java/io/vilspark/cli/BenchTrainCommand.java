@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import io.vilspark.inference.NativeThreads;
 import io.vilspark.config.ModelConfigs;
 import io.vilspark.data.DatasetManifest;
 import io.vilspark.data.SparkSessions;

@@ -24,8 +24,11 @@ import picocli.CommandLine.Spec;
                 BenchCommand.class,
                 PrepareCommand.class,
                 TrainCommand.class,
+                EvaluateCommand.class,
+                ExtractCommand.class,
                 BenchDataCommand.class,
                 BenchTrainCommand.class,
+                BenchExtractCommand.class,
         })
 public final class VilCli implements Callable<Integer> {
 

@@ -59,6 +59,12 @@ public final class ViLModel {
         return outputs(images, ViLNetworkLayer.HEAD_INPUT).get(ViLNetworkLayer.HEAD_INPUT);
     }
 
+    /** {@link #features} and {@link #logits} from one forward pass: {@code [B, F]} and {@code [B, classes]}. */
+    public INDArray[] featuresAndLogits(INDArray images) {
+        Map<String, INDArray> out = outputs(images, ViLNetworkLayer.HEAD_INPUT, ViLNetworkLayer.LOGITS);
+        return new INDArray[] {out.get(ViLNetworkLayer.HEAD_INPUT), out.get(ViLNetworkLayer.LOGITS)};
+    }
+
     /** Per-patch token features after the final norm, {@code [B, S, dim]} (raster order). */
     public INDArray tokenFeatures(INDArray images) {
         return outputs(images, ViLNetworkLayer.NORM).get(ViLNetworkLayer.NORM);

@@ -18,13 +18,14 @@ class HelpTest {
     void topLevelHelpListsTheSubcommands() {
         CliRun run = CliRun.of("--help");
         assertEquals(0, run.exitCode(), run::toString);
-        for (String s : List.of("import", "predict", "bench", "--verbose", "--version")) {
+        for (String s : List.of("import", "predict", "bench", "evaluate", "extract", "bench-extract", "--verbose",
+                "--version")) {
             assertTrue(run.out().contains(s), () -> s + " missing:\n" + run);
         }
     }
 
     @ParameterizedTest
-    @CsvSource({"import", "predict", "bench", "train", "bench-train"})
+    @CsvSource({"import", "predict", "bench", "train", "bench-train", "evaluate", "extract", "bench-extract"})
     void subcommandHelpMentionsEachOption(String command) {
         CliRun run = CliRun.of(command, "--help");
         assertEquals(0, run.exitCode(), run::toString);

@@ -10,7 +10,7 @@ import io.vilspark.checkpoint.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code predict --compare}: the check a user runs after importing a PyTorch model (and jobs/demo runs). */
+/** {@code predict --compare}: the check a user runs after importing a PyTorch model (and jobs/import-example runs). */
 class PredictCompareTest {
     @TempDir
     Path dir;

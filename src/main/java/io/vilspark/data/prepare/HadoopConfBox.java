@@ -8,15 +8,15 @@ import java.io.Serializable;
 import org.apache.hadoop.conf.Configuration;
 
 /** The driver's Hadoop configuration shipped to executors (Configuration is Writable, not Serializable). */
-final class HadoopConfBox implements Serializable {
+public final class HadoopConfBox implements Serializable {
     private static final long serialVersionUID = 1L;
     private transient Configuration conf;
 
-    HadoopConfBox(Configuration conf) {
+    public HadoopConfBox(Configuration conf) {
         this.conf = conf;
     }
 
-    Configuration get() {
+    public Configuration get() {
         return conf;
     }
 

@@ -73,7 +73,7 @@ public final class PrepareJob {
             ShardEncoder encoder = new ShardEncoder(encode, hadoop, stats, inputsDone);
             Map<String, Object> shards = new LinkedHashMap<>();
             long start = System.nanoTime();
-            try (ProgressReporter reporter = new ProgressReporter(inputsDone.id(), total, progress,
+            try (ProgressReporter reporter = new ProgressReporter("prepare", inputsDone.id(), total, progress,
                     settings.progressSeconds())) {
                 spark.sparkContext().addSparkListener(reporter);
                 try {

@@ -19,12 +19,14 @@ import scala.Tuple4;
 import scala.collection.JavaConverters;
 
 /**
- * Progress on the driver: inputs done / total, images/s, ETA, printed every few seconds. Counts
+ * Progress of a Spark job on the driver: inputs done / total, images/s, ETA, printed every few
+ * seconds under the job's name ({@code prepare: ...}, {@code extract: ...}). Counts
  * come from the tasks' "inputs done" accumulator: exact for finished tasks (task end events),
  * and for running tasks the value their executor's last heartbeat reported (every 10 s by
  * default), so the count may lag but never runs ahead. Failed attempts count nothing.
  */
-final class ProgressReporter extends SparkListener implements AutoCloseable {
+public final class ProgressReporter extends SparkListener implements AutoCloseable {
+    private final String label;
     private final long accumulatorId;
     private final long total;
     private final PrintWriter out;
@@ -34,13 +36,20 @@ final class ProgressReporter extends SparkListener implements AutoCloseable {
     private final long start = System.nanoTime();
     private final ScheduledExecutorService timer;
 
-    ProgressReporter(long accumulatorId, long total, PrintWriter out, int intervalSeconds) {
+    /**
+     * @param label         the job's name, the start of each line
+     * @param accumulatorId the tasks' "inputs done" accumulator
+     * @param out           where lines go (null: nowhere)
+     * @param intervalSeconds seconds between lines; 0 = none
+     */
+    public ProgressReporter(String label, long accumulatorId, long total, PrintWriter out, int intervalSeconds) {
+        this.label = label;
         this.accumulatorId = accumulatorId;
         this.total = total;
         this.out = out;
         if (intervalSeconds > 0 && out != null) {
             timer = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "vil-prepare-progress");
+                Thread t = new Thread(r, "vil-" + label + "-progress");
                 t.setDaemon(true);
                 return t;
             });
@@ -91,12 +100,12 @@ final class ProgressReporter extends SparkListener implements AutoCloseable {
         return Math.min(total, sum);
     }
 
-    String line() {
+    public String line() {
         long done = done();
         double seconds = (System.nanoTime() - start) / 1e9;
         double rate = seconds > 0 ? done / seconds : 0;
         String eta = rate > 0 ? duration((total - done) / rate) : "?";
-        return String.format(Locale.ROOT, "prepare: %d/%d inputs (%.1f%%), %.0f images/s, ETA %s", done, total,
+        return String.format(Locale.ROOT, "%s: %d/%d inputs (%.1f%%), %.0f images/s, ETA %s", label, done, total,
                 total == 0 ? 100.0 : 100.0 * done / total, rate, eta);
     }
 

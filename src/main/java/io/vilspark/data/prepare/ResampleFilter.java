@@ -50,7 +50,7 @@ public enum ResampleFilter {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    static ResampleFilter parse(String name) {
+    public static ResampleFilter parse(String name) {
         for (ResampleFilter f : values()) {
             if (f.configName().equals(name)) {
                 return f;

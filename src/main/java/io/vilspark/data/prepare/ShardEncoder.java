@@ -2,13 +2,11 @@ package io.vilspark.data.prepare;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 
 import io.vilspark.data.PatchLayout;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Row;
@@ -51,8 +49,8 @@ final class ShardEncoder implements FlatMapFunction<Iterator<Tuple2<Long, InputI
         private final Iterator<Tuple2<Long, InputItem>> items;
         private final Configuration conf = hadoop.get();
         private final PatchLayout layout = settings.layout();
-        private final ImageDecoder decoder = new ImageDecoder(settings.maxPixels(), settings.patch());
-        private final ResizeCrop resizeCrop = new ResizeCrop(settings.resolution(), settings.filter());
+        private final ImageFileEncoder encoder = new ImageFileEncoder(settings.resolution(), settings.patch(),
+                settings.channels(), settings.filter(), settings.maxPixels(), settings.maxFileBytes());
         private final StatsTally tally = new StatsTally(settings.channels(), settings.skippedExamples());
         private IdxCursor cursor;
         private Row next;
@@ -94,34 +92,16 @@ final class ShardEncoder implements FlatMapFunction<Iterator<Tuple2<Long, InputI
                 tally.addSkip(item.preSkip(), item.key());
                 return null;
             }
-            ChwImage image;
+            ChwImage stored;
             try {
-                image = item.isIdx() ? idxRecord(item) : imageFile(item);
+                stored = item.isIdx() ? encoder.stored(idxRecord(item)) : encoder.stored(item.path(), item.size(), conf);
             } catch (SkippedInput skip) {
                 tally.addSkip(skip.reason, item.key());
                 return null;
             }
-            ChwImage stored = resizeCrop.apply(image.withChannels(settings.channels()));
             tally.addRow(item.split(), item.label(), stored);
             return RowFactory.create(item.key(), item.label(), layout.gridH(), layout.gridW(), layout.patch(),
                     layout.channels(), layout.toPatches(stored.pixels()));
-        }
-
-        private ChwImage imageFile(InputItem item) throws SkippedInput {
-            if (item.size() == 0) {
-                throw new SkippedInput(SkipReason.EMPTY, "0 bytes");
-            }
-            if (item.size() > settings.maxFileBytes()) {
-                throw new SkippedInput(SkipReason.TOO_LARGE, item.size() + " bytes, limit " + settings.maxFileBytes());
-            }
-            byte[] bytes;
-            Path path = new Path(item.path());
-            try (InputStream in = path.getFileSystem(conf).open(path)) {
-                bytes = in.readNBytes((int) item.size());
-            } catch (IOException e) {
-                throw new SkippedInput(SkipReason.UNREADABLE, e.toString());
-            }
-            return decoder.decode(bytes);
         }
 
         private ChwImage idxRecord(InputItem item) throws SkippedInput {

@@ -24,7 +24,7 @@ import org.apache.parquet.schema.Type;
  * record reader). Each file's schema is checked against contract 1 before its first row is read,
  * and only the contract's columns are decoded.
  */
-final class ParquetRecordIterator implements Iterator<ShardRecord>, Closeable {
+public final class ParquetRecordIterator implements Iterator<ShardRecord>, Closeable {
     private final List<Path> files;
     private final Configuration hadoop;
     private int nextFile;
@@ -32,7 +32,7 @@ final class ParquetRecordIterator implements Iterator<ShardRecord>, Closeable {
     private String current;
     private ShardRecord pending;
 
-    ParquetRecordIterator(List<Path> files, Configuration hadoop) {
+    public ParquetRecordIterator(List<Path> files, Configuration hadoop) {
         this.files = files;
         this.hadoop = hadoop;
     }

@@ -15,11 +15,11 @@ import org.apache.hadoop.fs.Path;
  * {@code _} or {@code .} ({@code _SUCCESS}, checksums and temporary files are skipped), sorted by
  * name so a local read has a fixed order.
  */
-final class ParquetShardFiles {
+public final class ParquetShardFiles {
     private ParquetShardFiles() {
     }
 
-    static List<Path> list(String folder, Configuration hadoop) throws IOException {
+    public static List<Path> list(String folder, Configuration hadoop) throws IOException {
         Path dir = new Path(folder);
         FileSystem fs = dir.getFileSystem(hadoop);
         if (!fs.exists(dir)) {

@@ -1,4 +1,4 @@
-package io.vilspark.cli;
+package io.vilspark.inference;
 
 import org.nd4j.linalg.factory.Environment;
 import org.nd4j.linalg.factory.Nd4j;
@@ -11,15 +11,15 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  * behind them is sized at start-up and cannot grow, so a larger request is capped by it), and the
  * BLAS library (OpenBLAS on the CPU backend) that does the matrix products.
  */
-record NativeThreads(int openMp, int nd4jOps, int blas) {
+public record NativeThreads(int openMp, int nd4jOps, int blas) {
 
-    static NativeThreads current() {
+    public static NativeThreads current() {
         return new NativeThreads(nativeOps().ompGetMaxThreads(), Nd4j.getEnvironment().maxMasterThreads(),
                 Nd4j.factory().blas().getMaxThreads());
     }
 
     /** Sets every pool to {@code threads} in this process; returns what each actually took. */
-    static NativeThreads set(int threads) {
+    public static NativeThreads set(int threads) {
         nativeOps().setOmpNumThreads(threads);
         Environment env = Nd4j.getEnvironment();
         env.setMaxThreads(threads);         // a no-op in libnd4j 1.0.0-M2.1, kept for later versions
@@ -34,7 +34,7 @@ record NativeThreads(int openMp, int nd4jOps, int blas) {
     }
 
     /** "2 (OpenMP, ND4J ops and BLAS)" when all pools agree, else each named. */
-    String describe() {
+    public String describe() {
         if (openMp == nd4jOps && nd4jOps == blas) {
             return openMp + " (OpenMP, ND4J ops and BLAS)";
         }

@@ -1,0 +1,92 @@
+package io.vilspark.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+import com.typesafe.config.ConfigUtil;
+import io.vilspark.data.SparkSessions;
+import io.vilspark.evaluate.EvaluateJob;
+import io.vilspark.evaluate.EvaluateSettings;
+import io.vilspark.evaluate.EvaluationReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code vil evaluate}: accuracy, loss and the confusion matrix of a model on a split of prepared shards. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true, versionProvider = JarVersion.class,
+        description = {
+                "Evaluate a model on a split of prepared shards as a Spark job: the executors read the shards, run the "
+                        + "model (read once per executor) and count; loss, top-1, top-5, per-class accuracy and the "
+                        + "confusion matrix.",
+                "Writes OUT/summary.json, confusion.csv, per_class.csv and confusion.png (heat map with class names); "
+                        + "prints a short table whose last line is 'test accuracy: <fraction>'. "
+                        + "Defaults: conf/jobs/evaluate.conf."})
+final class EvaluateCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "MODEL",
+            description = "Model file (vil train's model.zip or a checkpoint, vil import's output), any Hadoop path.")
+    String model;
+
+    @Option(names = "--data", required = true, paramLabel = "ROOT",
+            description = "Prepared dataset (vil prepare: _manifest.json and split folders), any Hadoop path.")
+    String data;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder, any Hadoop path.")
+    String out;
+
+    @Option(names = "--split", paramLabel = "NAME",
+            description = "Split folder to evaluate (default: test when the dataset has one, else val).")
+    String split;
+
+    @Option(names = "--batch", paramLabel = "N", description = "Images per forward pass (default 64).")
+    Integer batch;
+
+    @Option(names = "--threads", paramLabel = "T",
+            description = "Native threads per running task (default: spark.task.cpus, i.e. one per core).")
+    Integer threads;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "HOCON file with an evaluate { ... } block.")
+    Path config;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "Override any key of conf/jobs/evaluate.conf, HOCON syntax (e.g. --set normalisation=imagenet). "
+                    + "Repeatable.")
+    List<String> sets = new ArrayList<>();
+
+    @Option(names = "--quiet", description = "No progress lines.")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws Exception {
+        EvaluateSettings settings = EvaluateSettings.load(Optional.ofNullable(config), overrides());
+        EvaluateJob.Result result = EvaluateJob.run(SparkSessions.getOrCreate("vil evaluate"), model, data, out,
+                settings, quiet ? null : spec.commandLine().getErr());
+        EvaluationReport.print(result, out, spec.commandLine().getOut());
+        return 0;
+    }
+
+    /** --set values first, then the named options, which win. */
+    private List<String> overrides() {
+        List<String> o = new ArrayList<>();
+        for (String s : sets) {
+            o.add(s.startsWith("evaluate.") ? s : "evaluate." + s);
+        }
+        if (split != null) {
+            o.add("evaluate.split=" + ConfigUtil.quoteString(split));
+        }
+        if (batch != null) {
+            o.add("evaluate.batch_size=" + batch);
+        }
+        if (threads != null) {
+            o.add("evaluate.threads_per_task=" + threads);
+        }
+        return o;
+    }
+}

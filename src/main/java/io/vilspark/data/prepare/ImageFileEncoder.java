@@ -1,0 +1,81 @@
+package io.vilspark.data.prepare;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+import io.vilspark.data.PatchLayout;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * One image file to its stored form: read (size limits first), decode (header checks before any
+ * pixel), convert to the stored channels, resize the shorter side to R and centre-crop R x R. The
+ * code path of {@code vil prepare}, shared with jobs that read image collections directly
+ * ({@code vil extract --format images}), so both store exactly the same pixels.
+ */
+public final class ImageFileEncoder {
+    private final PatchLayout layout;
+    private final long maxFileBytes;
+    private final ImageDecoder decoder;
+    private final ResizeCrop resizeCrop;
+
+    /** An encoded image's contract-1 patch bytes, or why the file was skipped (then {@code patches} is null). */
+    public record Result(byte[] patches, SkipReason skipped, String detail) {
+        public boolean ok() {
+            return patches != null;
+        }
+    }
+
+    /**
+     * @param resolution   stored side R, a multiple of {@code patch}
+     * @param maxPixels    larger images (by their header) are skipped as too large
+     * @param maxFileBytes larger files are skipped as too large without reading them
+     */
+    public ImageFileEncoder(int resolution, int patch, int channels, ResampleFilter filter, long maxPixels,
+                            long maxFileBytes) {
+        this.layout = new PatchLayout(channels, resolution / patch, resolution / patch, patch);
+        this.maxFileBytes = maxFileBytes;
+        this.decoder = new ImageDecoder(maxPixels, patch);
+        this.resizeCrop = new ResizeCrop(resolution, filter);
+    }
+
+    public PatchLayout layout() {
+        return layout;
+    }
+
+    /** The file at {@code path} ({@code size} bytes, as listed) as patch bytes, or the skip reason. */
+    public Result encode(String path, long size, Configuration conf) {
+        try {
+            return new Result(layout.toPatches(stored(path, size, conf).pixels()), null, null);
+        } catch (SkippedInput skip) {
+            return new Result(null, skip.reason, skip.getMessage());
+        }
+    }
+
+    /** The stored image (channels converted, resized, cropped); what prepare also takes its statistics from. */
+    ChwImage stored(String path, long size, Configuration conf) throws SkippedInput {
+        return resizeCrop.apply(read(path, size, conf).withChannels(layout.channels()));
+    }
+
+    /** A decoded record (an IDX image) to its stored form. */
+    ChwImage stored(ChwImage decoded) {
+        return resizeCrop.apply(decoded.withChannels(layout.channels()));
+    }
+
+    private ChwImage read(String path, long size, Configuration conf) throws SkippedInput {
+        if (size == 0) {
+            throw new SkippedInput(SkipReason.EMPTY, "0 bytes");
+        }
+        if (size > maxFileBytes) {
+            throw new SkippedInput(SkipReason.TOO_LARGE, size + " bytes, limit " + maxFileBytes);
+        }
+        byte[] bytes;
+        Path p = new Path(path);
+        try (InputStream in = p.getFileSystem(conf).open(p)) {
+            bytes = in.readNBytes((int) size);
+        } catch (IOException e) {
+            throw new SkippedInput(SkipReason.UNREADABLE, e.toString());
+        }
+        return decoder.decode(bytes);
+    }
+}

@@ -1,0 +1,7 @@
+/**
+ * Running a model on Spark executors, shared by {@code vil evaluate} and {@code vil extract}: the
+ * per-JVM model cache ({@link io.vilspark.inference.ExecutorModels}), one forward pass that yields
+ * both the head's input and the logits ({@link io.vilspark.inference.ModelOutputs}), the native
+ * thread settings per task, and the inference settings (minibatch size, threads, normalisation).
+ */
+package io.vilspark.inference;
