@@ -1,5 +1,6 @@
 package io.vilspark.model;
 
+import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -58,7 +59,9 @@ public final class MLstmCell {
         SDVariable logD = cum.reshape(-1, seqLen, 1).sub(cum.reshape(-1, 1, seqLen))
                 .add(igatePreact.reshape(-1, 1, seqLen))
                 .add(sd.constant(causalMask(seqLen, reverse, dt)));                         // [X, S, S]
-        SDVariable rowMax = rowMax(sd, logD);                                               // [X, S, 1]
+        // m_i = max_j logD[i, j] = cum_i + max over the causal j of (i_j - cum_j): a running max over
+        // [X, S] instead of a reduction over [X, S, S] (whose backward pass ND4J makes slow)
+        SDVariable rowMax = cum.add(runningMax(sd, igatePreact.sub(cum), seqLen, reverse)).reshape(-1, seqLen, 1);
         SDVariable decay = sd.math().exp(logD.sub(rowMax));
 
         SDVariable c = sd.mmul(q, kScaled, false, true, false).mul(decay);                 // [X, S, S]
@@ -68,13 +71,18 @@ public final class MLstmCell {
     }
 
     /**
-     * The row maximum with max's gradient (to the arg-max), computed as a one-hot selection:
-     * ND4J's reduce_max backward pass is about 20x slower than the forward on these shapes. Ties
-     * share the gradient.
+     * Prefix maxima along the last axis of {@code x [X, S]} (suffix maxima in reverse), in log2(S)
+     * steps of {@code max(x, x shifted)}; the gradient goes to the arg-max, as max's does.
      */
-    private static SDVariable rowMax(SameDiff sd, SDVariable logD) {
-        SDVariable isMax = logD.eq(logD.max(true, 2)).castTo(logD.dataType());              // no gradient through eq
-        return logD.mul(isMax).sum(true, 2).div(isMax.sum(true, 2));
+    static SDVariable runningMax(SameDiff sd, SDVariable x, int seqLen, boolean reverse) {
+        SDVariable m = x;
+        for (int shift = 1; shift < seqLen; shift *= 2) {
+            int[][] padding = reverse ? new int[][] {{0, 0}, {0, shift}} : new int[][] {{0, 0}, {shift, 0}};
+            SDVariable padded = sd.nn().pad(m, sd.constant(Nd4j.createFromArray(padding)), MASKED);
+            int from = reverse ? shift : 0;
+            m = sd.math().max(m, padded.get(SDIndex.all(), SDIndex.interval(from, from + seqLen)));
+        }
+        return m;
     }
 
     /** {@code T [S, S]} with {@code (x @ T)_i = sum_{t <= i} x_t}, or {@code sum_{t >= i}} in reverse. */

@@ -116,6 +116,7 @@ public class ViLNetwork extends SameDiffOutputLayer {
 
     @Override
     public double computeScore(double fullNetRegTerm, boolean training, LayerWorkspaceMgr workspaceMgr) {
+        ensureGraph();
         double loss;
         if (input == lastLossInput && labels == lastLossLabels) {
             loss = lastLoss;

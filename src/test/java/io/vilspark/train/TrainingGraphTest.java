@@ -106,7 +106,7 @@ class TrainingGraphTest {
         ComputationGraph restored = new ComputationGraph(back);
         restored.init();
         assertEquals(original.params(), restored.params());
-        Adam adam = assertInstanceOf(Adam.class, restored.getLayer("head").conf().getLayer().getUpdaterByParam("W"));
+        Adam adam = assertInstanceOf(Adam.class, restored.getLayer(ViLGraph.NETWORK).conf().getLayer().getUpdaterByParam("head.weight"));
         assertEquals(WarmupCosineSchedule.of(TinyVil.recipe(), STEPS_PER_EPOCH), adam.getLearningRateSchedule());
         assertEquals(0.9, adam.getBeta1());
         assertEquals(0.999, adam.getBeta2());
