@@ -28,6 +28,20 @@ public record NativeThreads(int openMp, int nd4jOps, int blas) {
         return current();
     }
 
+    /**
+     * ND4J's own ops on one thread, the matrix products on {@code blasThreads}: on ViL's training
+     * shapes libnd4j's multi-threaded element-wise ops were slower than one thread (demo model,
+     * batch 128, 2 cores: 72 images/s with 2 threads everywhere, 85 with 1, 93 with 1 + BLAS 2).
+     */
+    public static NativeThreads forTraining(int blasThreads) {
+        nativeOps().setOmpNumThreads(1);
+        Environment env = Nd4j.getEnvironment();
+        env.setMaxThreads(1);
+        env.setMaxMasterThreads(1);
+        Nd4j.factory().blas().setMaxThreads(Math.max(1, blasThreads));
+        return current();
+    }
+
     private static NativeOps nativeOps() {
         Nd4j.getBackend();  // loads the backend's native library, which NativeOpsHolder needs first
         return NativeOpsHolder.getInstance().getDeviceNativeOps();

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.vilspark.inference.NativeThreads;
 import io.vilspark.data.DatasetManifest;
 import io.vilspark.data.read.ModelCompatibility;
 import io.vilspark.data.read.ReadMode;
@@ -113,6 +114,12 @@ public final class TrainJob {
         out.printf("train: %s on %s: %,d training images, %d steps/epoch, %d epochs, global batch %d (%d worker(s) x %d), "
                         + "peak lr %.3g%n", describe(config), s.data(), trainImages, stepsPerEpoch, recipe.epochs(),
                 recipe.globalBatch(), recipe.workers(), recipe.batchPerWorker(), recipe.peakLr());
+
+        if (spark.sparkContext().isLocal()) {
+            // the workers are threads of this JVM: share its cores out as BLAS threads (see NativeThreads)
+            int cores = Runtime.getRuntime().availableProcessors();
+            out.println("train: native threads " + NativeThreads.forTraining(cores / recipe.workers()).describe());
+        }
 
         int rounds = stepsPerEpoch / recipe.averagingFrequency();
         long imagesPerRound = (long) recipe.globalBatch() * recipe.averagingFrequency();
