@@ -43,8 +43,15 @@ public final class TrainJob {
      * @param recipe     recipe name or .conf file
      * @param overrides  key=value overrides of the recipe
      * @param resume     continue from the newest complete checkpoint in {@code out}
+     * @param initialModel null, or a model file whose parameters start the run (fine-tuning): same architecture
+     *                   as the recipe's; fresh optimizer state and a fresh warm-up + cosine schedule over this
+     *                   run's epochs (a warm restart). A resumed run continues from its checkpoint instead.
      */
-    public record Settings(String data, String out, String recipe, List<String> overrides, boolean resume) {
+    public record Settings(String data, String out, String recipe, List<String> overrides, boolean resume,
+                           String initialModel) {
+        public Settings(String data, String out, String recipe, List<String> overrides, boolean resume) {
+            this(data, out, recipe, overrides, resume, null);
+        }
     }
 
     /** What a finished run reports. */
@@ -96,7 +103,7 @@ public final class TrainJob {
                         + last.get().file());
             } else {
                 out.println("train: no complete checkpoint in " + s.out() + ": starting from scratch");
-                graph = freshNetwork(config, recipe, stepsPerEpoch);
+                graph = startingNetwork(s, config, recipe, stepsPerEpoch, hadoop);
                 firstEpoch = 0;
             }
         } else {
@@ -104,7 +111,7 @@ public final class TrainJob {
                 throw new IOException(s.out() + " already holds checkpoints of a run: pass --resume to "
                         + "continue it, or choose another --out");
             }
-            graph = freshNetwork(config, recipe, stepsPerEpoch);
+            graph = startingNetwork(s, config, recipe, stepsPerEpoch, hadoop);
             firstEpoch = 0;
         }
 
@@ -188,6 +195,25 @@ public final class TrainJob {
         }
     }
 
+    /** A fresh network, with the initial model's parameters when the settings name one. */
+    private ComputationGraph startingNetwork(Settings s, ViLConfig config, TrainingRecipe recipe, int stepsPerEpoch,
+                                             Configuration hadoop) throws IOException {
+        ComputationGraph graph = freshNetwork(config, recipe, stepsPerEpoch);
+        if (s.initialModel() != null) {
+            ModelFile.Loaded start = ModelFile.read(s.initialModel(), false, hadoop);
+            ViLConfig startConfig = start.model().config();
+            if (!recipe.trainedModel(startConfig).toReferenceArguments().equals(config.toReferenceArguments())
+                    || start.model().graph().numParams() != graph.numParams()) {
+                throw new IOException(s.initialModel() + ": its architecture differs from the recipe's model ("
+                        + describe(startConfig) + " vs " + describe(config) + ")");
+            }
+            graph.setParams(start.model().graph().params());
+            out.println("train: starting from the parameters of " + s.initialModel()
+                    + " (fresh optimizer state, learning-rate schedule restarted)");
+        }
+        return graph;
+    }
+
     private ComputationGraph freshNetwork(ViLConfig config, TrainingRecipe recipe, int stepsPerEpoch) {
         return ViLGraph.newNetwork(TrainingGraph.configuration(config, recipe, stepsPerEpoch, recipe.seed()));
     }
@@ -199,6 +225,9 @@ public final class TrainJob {
         provenance.put("recipe", s.recipe());
         provenance.put("overrides", s.overrides());
         provenance.put("data", s.data());
+        if (s.initialModel() != null) {
+            provenance.put("initial_model", s.initialModel());
+        }
         provenance.put("data_rows", manifest.rows());
         provenance.put("created_at", Instant.now().toString());
         return new ModelMetadata(ModelMetadata.FORMAT, ModelMetadata.VERSION, config.toReferenceArguments(),

@@ -2,8 +2,10 @@ package io.vilspark.data.read;
 
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.List;
 
 import io.vilspark.data.DatasetManifest;
+import io.vilspark.data.DatasetUnion;
 import io.vilspark.data.PatchShardSchema;
 import io.vilspark.model.ViLConfig;
 import org.apache.hadoop.conf.Configuration;
@@ -57,10 +59,26 @@ public final class ShardDatasets {
      */
     public static Dataset<Row> rows(SparkSession spark, String root, String split) {
         String folder = new Path(root, split).toString();
-        requireFolder(folder, spark.sparkContext().hadoopConfiguration());
+        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        List<String> members;
+        try {
+            members = DatasetUnion.members(root, hadoop);
+        } catch (IOException e) {
+            throw new ShardDataException(root + ": unreadable " + DatasetUnion.FILE_NAME + ": " + e.getMessage(), e);
+        }
+        String[] folders;
+        if (members.isEmpty()) {
+            folders = new String[] {folder};
+        } else {
+            // a union of prepared datasets (DatasetUnion): the split of every member
+            folders = members.stream().map(m -> new Path(m, split).toString()).toArray(String[]::new);
+        }
+        for (String f : folders) {
+            requireFolder(f, hadoop);
+        }
         Dataset<Row> df;
         try {
-            df = spark.read().parquet(folder);
+            df = spark.read().parquet(folders);
         } catch (Exception e) {
             if (e instanceof AnalysisException || e.getCause() instanceof AnalysisException) {
                 throw new ShardDataException(folder + ": cannot read the split as Parquet shards: "
