@@ -13,23 +13,23 @@ import io.vilspark.data.prepare.PrepareSettings;
 import org.apache.spark.sql.SparkSession;
 
 /** Training data for the train tests: a slice of Debian's Fashion-MNIST through the real prepare job. */
-final class FashionMnistShards {
+public final class FashionMnistShards {
     static final Path SOURCE = Path.of("/usr/share/datasets/fashion-mnist");
 
     /** The demo recipe made small and fast: the same pipeline, a tiny model, few images. */
-    static final List<String> SMALL_RECIPE = List.of("model.dim=16", "model.depth=1", "train.epochs=2",
+    public static final List<String> SMALL_RECIPE = List.of("model.dim=16", "model.depth=1", "train.epochs=2",
             "train.global_batch=32", "train.averaging_frequency=2", "train.warmup_epochs=0.5");
 
     private FashionMnistShards() {
     }
 
     /** Skips the calling test when the Debian package is missing (.ci/run installs it). */
-    static void assumeInstalled() {
+    public static void assumeInstalled() {
         assumeTrue(Files.isDirectory(SOURCE), "needs the Debian package dataset-fashion-mnist (.ci/run installs it)");
     }
 
     /** The first {@code limit} images of each split at 28x28, patch 4, written to {@code out} (any Hadoop path). */
-    static String prepare(SparkSession spark, String out, int limit) throws Exception {
+    public static String prepare(SparkSession spark, String out, int limit) throws Exception {
         assumeInstalled();
         PrepareJob.run(spark, PrepareSettings.from(JobConfig.load(PrepareSettings.DEFAULTS, Optional.empty(), List.of(
                 "prepare.input=\"" + SOURCE + "\"", "prepare.output=\"" + out + "\"", "prepare.resolution=28",
@@ -38,7 +38,7 @@ final class FashionMnistShards {
     }
 
     /** A local[2] session (two task slots: two workers), shared by the test classes of this JVM. */
-    static SparkSession localSession() {
+    public static SparkSession localSession() {
         return SparkSession.builder().master("local[2]").appName("vil train tests")
                 .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4").getOrCreate();
     }

@@ -1,0 +1,148 @@
+package io.vilspark.retrain;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileAlreadyExistsException;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * One retrain at a time per registry: {@code REGISTRY/_retrain.lock}, created with
+ * {@code create(overwrite=false)} (exclusive on HDFS and on local disks), holding owner, run id and
+ * expiry. A lock past its expiry belongs to a run that died: it is removed and taken over (with a
+ * message). The owner renews the expiry between steps. A second run meanwhile fails with
+ * {@link LockHeldException}, naming the holder.
+ */
+public final class RetrainLock implements AutoCloseable {
+    public static final String FILE_NAME = "_retrain.lock";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final FileSystem fs;
+    private final Path file;
+    private final String runId;
+    private final Duration ttl;
+    private boolean held;
+
+    private RetrainLock(FileSystem fs, Path file, String runId, Duration ttl) {
+        this.fs = fs;
+        this.file = file;
+        this.runId = runId;
+        this.ttl = ttl;
+    }
+
+    /** Another run holds the lock. */
+    public static final class LockHeldException extends IOException {
+        public LockHeldException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Takes the lock or fails with {@link LockHeldException}.
+     *
+     * @param log where a stale-lock takeover is reported
+     */
+    public static RetrainLock acquire(String registry, Configuration hadoop, String runId, Duration ttl,
+                                      java.util.function.Consumer<String> log) throws IOException {
+        Path file = new Path(registry, FILE_NAME);
+        FileSystem fs = file.getFileSystem(hadoop);
+        fs.mkdirs(file.getParent());
+        RetrainLock lock = new RetrainLock(fs, file, runId, ttl);
+        for (int attempt = 0; attempt < 2; attempt++) {
+            if (lock.tryCreate()) {
+                return lock;
+            }
+            Map<?, ?> holder = lock.readHolder();
+            Instant expires = expiry(holder, fs, file, ttl);
+            if (expires != null && Instant.now().isAfter(expires)) {
+                log.accept("removing a stale lock " + file + " (" + describe(holder) + ", expired " + expires + ")");
+                fs.delete(file, false);
+                continue;
+            }
+            throw new LockHeldException("another retrain holds " + file + " (" + describe(holder)
+                    + "); this run did nothing. The lock expires at " + expires + " if its run died.");
+        }
+        throw new LockHeldException("another retrain took " + file + " while a stale lock was being removed");
+    }
+
+    private boolean tryCreate() throws IOException {
+        try (OutputStream out = fs.create(file, false)) {
+            out.write(JSON.writeValueAsBytes(content()));
+        } catch (FileAlreadyExistsException e) {
+            return false;
+        } catch (IOException e) {
+            // HDFS reports an existing file through a RemoteException wrapping FileAlreadyExistsException
+            if (fs.exists(file) && String.valueOf(e.getMessage()).contains("already exists")) {
+                return false;
+            }
+            throw e;
+        }
+        held = true;
+        return true;
+    }
+
+    private Map<String, Object> content() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("owner", ManagementFactory.getRuntimeMXBean().getName());
+        m.put("run_id", runId);
+        m.put("acquired_at", Instant.now().toString());
+        m.put("expires_at", Instant.now().plus(ttl).toString());
+        return m;
+    }
+
+    private Map<?, ?> readHolder() {
+        try (InputStream in = fs.open(file)) {
+            return JSON.readValue(in, Map.class);
+        } catch (IOException e) {
+            return Map.of();    // gone meanwhile, or still being written: its modification time decides
+        }
+    }
+
+    /** The holder's expiry, or (unreadable content) the file's modification time plus the TTL. */
+    private static Instant expiry(Map<?, ?> holder, FileSystem fs, Path file, Duration ttl) {
+        Object e = holder.get("expires_at");
+        if (e != null) {
+            try {
+                return Instant.parse(e.toString());
+            } catch (RuntimeException ignored) {
+                // fall through
+            }
+        }
+        try {
+            return Instant.ofEpochMilli(fs.getFileStatus(file).getModificationTime()).plus(ttl);
+        } catch (IOException gone) {
+            return Instant.EPOCH;
+        }
+    }
+
+    private static String describe(Map<?, ?> holder) {
+        return holder.isEmpty() ? "holder unknown" : "run " + holder.get("run_id") + " of " + holder.get("owner")
+                + " since " + holder.get("acquired_at");
+    }
+
+    /** Pushes the expiry on (called between steps of a long run). */
+    public void renew() throws IOException {
+        if (held) {
+            try (OutputStream out = fs.create(file, true)) {
+                out.write(JSON.writeValueAsBytes(content()));
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (held) {
+            held = false;
+            fs.delete(file, false);
+        }
+    }
+}
