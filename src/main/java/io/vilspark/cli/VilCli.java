@@ -29,6 +29,8 @@ import picocli.CommandLine.Spec;
                 BenchDataCommand.class,
                 BenchTrainCommand.class,
                 BenchExtractCommand.class,
+                RetrainCommand.class,
+                RegistryCommand.class,
         })
 public final class VilCli implements Callable<Integer> {
 

@@ -18,14 +18,15 @@ class HelpTest {
     void topLevelHelpListsTheSubcommands() {
         CliRun run = CliRun.of("--help");
         assertEquals(0, run.exitCode(), run::toString);
-        for (String s : List.of("import", "predict", "bench", "evaluate", "extract", "bench-extract", "--verbose",
+        for (String s : List.of("import", "predict", "bench", "evaluate", "extract", "bench-extract", "retrain", "registry", "--verbose",
                 "--version")) {
             assertTrue(run.out().contains(s), () -> s + " missing:\n" + run);
         }
     }
 
     @ParameterizedTest
-    @CsvSource({"import", "predict", "bench", "train", "bench-train", "evaluate", "extract", "bench-extract"})
+    @CsvSource({"import", "predict", "bench", "train", "bench-train", "evaluate", "extract", "bench-extract", "retrain",
+            "registry"})
     void subcommandHelpMentionsEachOption(String command) {
         CliRun run = CliRun.of(command, "--help");
         assertEquals(0, run.exitCode(), run::toString);
