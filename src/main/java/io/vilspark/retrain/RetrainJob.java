@@ -106,6 +106,7 @@ public final class RetrainJob {
         String lockId = s.runId() != null ? s.runId() : "(auto)";
         try (RetrainLock lock = RetrainLock.acquire(s.registry(), hadoop, lockId, s.lockTtl(),
                 msg -> out.println("retrain: " + msg))) {
+            lock.keepAlive(msg -> out.println("retrain: " + msg));
             return runLocked(s, registry, lock, hadoop);
         }
     }
@@ -235,6 +236,7 @@ public final class RetrainJob {
         evaluation.put("verdict", promote ? "promote" : "reject");
         evaluation.put("reason", reason);
 
+        lock.renew();   // still ours? (a run whose lock was taken over must not register or promote)
         if (registry.version(plan.version()).isEmpty()) {
             registry.register(new ModelVersion(plan.version(), Instant.now().toString(), plan.parent(), runId,
                     registry.modelPath(plan.version()), s.recipe(), s.overrides(), plan.trainedOn(), plan.seen(),

@@ -19,8 +19,11 @@ import org.apache.hadoop.fs.Path;
  * One retrain at a time per registry: {@code REGISTRY/_retrain.lock}, created with
  * {@code create(overwrite=false)} (exclusive on HDFS and on local disks), holding owner, run id and
  * expiry. A lock past its expiry belongs to a run that died: it is removed and taken over (with a
- * message). The owner renews the expiry between steps. A second run meanwhile fails with
- * {@link LockHeldException}, naming the holder.
+ * message). The owner renews the expiry from a heartbeat thread every third of the TTL while it is alive
+ * ({@link #keepAlive}) and checks that it still owns the lock before each step ({@link #renew}); a run
+ * whose lock was taken over stops before changing the registry. A second run meanwhile fails with
+ * {@link LockHeldException}, naming the holder. Two runs that both find the same stale lock may both
+ * delete it, but only one of them creates the new one.
  */
 public final class RetrainLock implements AutoCloseable {
     public static final String FILE_NAME = "_retrain.lock";
@@ -30,7 +33,8 @@ public final class RetrainLock implements AutoCloseable {
     private final Path file;
     private final String runId;
     private final Duration ttl;
-    private boolean held;
+    private volatile boolean held;
+    private java.util.concurrent.ScheduledExecutorService heartbeat;
 
     private RetrainLock(FileSystem fs, Path file, String runId, Duration ttl) {
         this.fs = fs;
@@ -129,20 +133,57 @@ public final class RetrainLock implements AutoCloseable {
                 + " since " + holder.get("acquired_at");
     }
 
-    /** Pushes the expiry on (called between steps of a long run). */
-    public void renew() throws IOException {
-        if (held) {
-            try (OutputStream out = fs.create(file, true)) {
-                out.write(JSON.writeValueAsBytes(content()));
-            }
+    /**
+     * Pushes the expiry on. Refuses (and gives the lock up) when the file no longer names this run: it
+     * was taken over as stale, so another run owns the registry now.
+     */
+    public synchronized void renew() throws IOException {
+        if (!held) {
+            return;
+        }
+        Map<?, ?> holder = readHolder();
+        if (!holder.isEmpty() && !runId.equals(holder.get("run_id"))) {
+            held = false;
+            throw new LockHeldException("the lock " + file + " was taken over by run " + holder.get("run_id")
+                    + " (this run was idle past --lock-ttl); stopping before changing anything more");
+        }
+        try (OutputStream out = fs.create(file, true)) {
+            out.write(JSON.writeValueAsBytes(content()));
         }
     }
 
+    /**
+     * Renews the lock every third of its TTL from a daemon thread while the run is alive, so a long step
+     * (training) does not let it expire; a dead process stops renewing and its lock expires.
+     */
+    public void keepAlive(java.util.function.Consumer<String> log) {
+        long period = Math.max(1, ttl.toMillis() / 3);
+        heartbeat = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "vil-retrain-lock");
+            t.setDaemon(true);
+            return t;
+        });
+        heartbeat.scheduleAtFixedRate(() -> {
+            try {
+                renew();
+            } catch (IOException | RuntimeException e) {
+                log.accept("cannot renew the lock " + file + ": " + e.getMessage());
+            }
+        }, period, period, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
     @Override
-    public void close() throws IOException {
+    public synchronized void close() throws IOException {
+        if (heartbeat != null) {
+            heartbeat.shutdownNow();
+        }
         if (held) {
             held = false;
-            fs.delete(file, false);
+            Map<?, ?> holder = readHolder();
+            // a lock taken over meanwhile belongs to another run now: leave it
+            if (holder.isEmpty() || runId.equals(holder.get("run_id"))) {
+                fs.delete(file, false);
+            }
         }
     }
 }
