@@ -103,11 +103,28 @@ public final class RetrainLock implements AutoCloseable {
         return m;
     }
 
+    /**
+     * The lock's content. Creating the file and writing its few bytes are two steps, so a reader may find
+     * it empty for a moment: it reads again for up to a second before giving up (then the file's
+     * modification time decides whether it is stale).
+     */
     private Map<?, ?> readHolder() {
-        try (InputStream in = fs.open(file)) {
-            return JSON.readValue(in, Map.class);
-        } catch (IOException e) {
-            return Map.of();    // gone meanwhile, or still being written: its modification time decides
+        for (int attempt = 0; ; attempt++) {
+            try (InputStream in = fs.open(file)) {
+                return JSON.readValue(in, Map.class);
+            } catch (java.io.FileNotFoundException gone) {
+                return Map.of();
+            } catch (IOException e) {
+                if (attempt >= 20) {
+                    return Map.of();
+                }
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Map.of();
+            }
         }
     }
 

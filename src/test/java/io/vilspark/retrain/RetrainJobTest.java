@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import io.vilspark.data.DatasetManifest;
 import io.vilspark.registry.ModelFile;
 import io.vilspark.registry.ModelRegistry;
 import io.vilspark.registry.ModelVersion;
@@ -116,6 +117,8 @@ class RetrainJobTest {
         assertTrue(challengerTop1 < championTop1 + 0.5);
         assertTrue(championTop1 > 0.15, "the champion learnt something: " + championTop1);
         assertEquals(512L, v2.trainedOn().get(1).trainRows());
+        DatasetManifest union = DatasetManifest.read(registryRoot + "/runs/r2/data", new Configuration());
+        assertEquals(256L + 512L, union.rows().get("train"), "old + new partitions, read as one dataset");
         assertTrue(Files.exists(Path.of(registryRoot, "versions", "v0002", "model.zip")));
         // the challenger started from the champion's parameters (fine-tuning), with the champion's normalisation
         ModelFile.Loaded challenger = ModelFile.read(registry.modelPath("v0002"), false, new Configuration());
@@ -222,6 +225,35 @@ class RetrainJobTest {
         assertTrue(e.getMessage().contains("run busy of 2@alive"), e.getMessage());
         assertTrue(Files.exists(lock), "someone else's lock is left alone");
         Files.delete(lock);
+    }
+
+    @Test
+    @Order(4)
+    void anotherRunIdAfterACrashStartsCleanAndTheCrashedRunCannotPromoteLater() throws Exception {
+        FashionMnistShards.prepare(spark, data + "/2026-11-04", 288);
+        String championBefore = champion();
+        System.setProperty(RetrainSteps.PROPERTY, RetrainSteps.DURING_EVALUATION);
+        try {
+            assertThrows(RetrainSteps.InjectedCrash.class, () -> retrain("r7", -1.0, new ByteArrayOutputStream()));
+        } finally {
+            System.clearProperty(RetrainSteps.PROPERTY);
+        }
+        assertEquals(championBefore, champion());
+        int versions = registry.versions().size();
+
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        RetrainJob.Result clean = retrain("r8", -1.0, log);
+        assertTrue(log.toString().contains("run r7 did not finish"), log.toString());
+        assertEquals(RetrainJob.Outcome.PROMOTED, clean.outcome());
+        assertEquals(List.of("2026-11-04"), registry.require(clean.version()).newPartitions());
+        assertEquals(versions + 1, registry.versions().size(), "the crashed run's folder is not a version");
+        assertFalse(registry.version("v0005").isPresent(), "r7's reserved id is not reused or listed");
+        assertEquals("v0006", clean.version());
+
+        // the crashed run, rerun later, was planned against an old champion: it refuses and changes nothing
+        IOException stale = assertThrows(IOException.class, () -> retrain("r7", -1.0, new ByteArrayOutputStream()));
+        assertTrue(stale.getMessage().contains("planned against champion " + championBefore), stale.getMessage());
+        assertEquals("v0006", champion());
     }
 
     private static double top1(Object numbers) {
