@@ -41,6 +41,6 @@ with DAG(
             "--run-id", "airflow-{{ ds }}",
             "--epochs", "2",
             "--margin", "0.005",
-            "--lock-ttl", "PT6H",
+            "--lock-ttl-minutes", "360",
         ],
     )

@@ -4,15 +4,18 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
+import com.typesafe.config.ConfigUtil;
+import io.vilspark.config.JobBlock;
+import io.vilspark.config.JobConfig;
 import io.vilspark.data.SparkSessions;
 import io.vilspark.retrain.RetrainJob;
 import io.vilspark.retrain.RetrainSteps;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code vil retrain}: fine-tune the registry's champion on new data partitions, compare, promote safely. */
@@ -26,6 +29,8 @@ import picocli.CommandLine.Spec;
                         + "idempotent and resumes a crashed run; no new partitions: exits 0 with a message. "
                         + "An empty registry gets a first version trained from scratch."})
 final class RetrainCommand implements Callable<Integer> {
+    static final String DEFAULTS = "jobs/retrain.conf";
+    static final String BLOCK = "retrain";
 
     @Spec
     CommandSpec spec;
@@ -42,10 +47,6 @@ final class RetrainCommand implements Callable<Integer> {
             description = "Prepared dataset both models are evaluated on; keep it fixed between runs.")
     String holdout;
 
-    @Option(names = "--holdout-split", paramLabel = "NAME",
-            description = "Split of the holdout (default: test when present, else val).")
-    String holdoutSplit;
-
     @Option(names = "--run-id", paramLabel = "ID",
             description = "Run id (e.g. the scheduler's run date). Same id again: a finished run does nothing, a crashed "
                     + "one resumes. Default: derived from the champion and the new partitions.")
@@ -55,46 +56,66 @@ final class RetrainCommand implements Callable<Integer> {
             description = "Training recipe of the challenger (default: ${DEFAULT-VALUE}); its model must match the champion's.")
     String recipe;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a recipe key (as vil train). Repeatable.")
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "retrain.KEY=VALUE: a key of conf/jobs/retrain.conf; train.KEY / model.KEY: the recipe "
+                    + "(as vil train). HOCON syntax. Repeatable.")
     List<String> sets = new ArrayList<>();
 
-    @Option(names = "--epochs", defaultValue = "1", paramLabel = "N",
-            description = "Fine-tune epochs, with a fresh warm-up + cosine schedule (default: ${DEFAULT-VALUE}; 0: the recipe's).")
-    int epochs;
+    @Option(names = "--config", paramLabel = "FILE", description = "HOCON file with a retrain { ... } block.")
+    java.nio.file.Path config;
 
-    @Option(names = "--margin", defaultValue = "0.005", paramLabel = "FRACTION",
-            description = "Promote only if challenger top-1 >= champion top-1 + margin (default: ${DEFAULT-VALUE}).")
-    double margin;
+    @Option(names = "--epochs", paramLabel = "N",
+            description = "Fine-tune epochs, with a fresh warm-up + cosine schedule (default 1; 0: the recipe's).")
+    Integer epochs;
 
-    @Option(names = "--train-on", defaultValue = "all", paramLabel = "all|new",
-            description = "Partitions to fine-tune on: all (old + new) or new only (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--margin", paramLabel = "FRACTION",
+            description = "Promote only if challenger top-1 >= champion top-1 + margin (default 0.005).")
+    Double margin;
+
+    @Option(names = "--train-on", paramLabel = "all|new",
+            description = "Partitions to fine-tune on: all (old + new, the default) or new only.")
     String trainOn;
 
-    @Option(names = "--lock-ttl", defaultValue = "PT6H", paramLabel = "DURATION",
-            description = "How long the lock lives without renewal (ISO-8601, default: ${DEFAULT-VALUE}); a lock older "
-                    + "than this belongs to a dead run and is taken over.")
-    String lockTtl;
+    @Option(names = "--holdout-split", paramLabel = "NAME",
+            description = "Split of the holdout (default: test when present, else val).")
+    String holdoutSplit;
+
+    @Option(names = "--lock-ttl-minutes", paramLabel = "MINUTES",
+            description = "A lock not renewed for this long belongs to a dead run and is taken over (default 360; "
+                    + "a live run renews it every third of that).")
+    Integer lockTtlMinutes;
 
     @Override
     public Integer call() throws Exception {
-        RetrainJob.TrainOn on = switch (trainOn) {
-            case "all" -> RetrainJob.TrainOn.ALL;
-            case "new" -> RetrainJob.TrainOn.NEW;
-            default -> throw new ParameterException(spec.commandLine(), "--train-on: '" + trainOn + "' (all or new)");
-        };
-        Duration ttl;
-        try {
-            ttl = Duration.parse(lockTtl);
-        } catch (RuntimeException e) {
-            throw new ParameterException(spec.commandLine(), "--lock-ttl: '" + lockTtl + "' is not an ISO-8601 duration (e.g. PT6H)");
+        List<String> block = new ArrayList<>();
+        List<String> recipeSets = new ArrayList<>();
+        for (String set : sets) {
+            (set.startsWith(BLOCK + ".") ? block : recipeSets).add(set);
         }
-        if (epochs < 0) {
-            throw new ParameterException(spec.commandLine(), "--epochs: " + epochs + " (0 or more)");
+        if (epochs != null) {
+            block.add(BLOCK + ".epochs=" + epochs);
         }
+        if (margin != null) {
+            block.add(BLOCK + ".margin=" + margin);
+        }
+        if (trainOn != null) {
+            block.add(BLOCK + ".train_on=" + ConfigUtil.quoteString(trainOn));
+        }
+        if (holdoutSplit != null) {
+            block.add(BLOCK + ".holdout_split=" + ConfigUtil.quoteString(holdoutSplit));
+        }
+        if (lockTtlMinutes != null) {
+            block.add(BLOCK + ".lock_ttl_minutes=" + lockTtlMinutes);
+        }
+        JobBlock b = new JobBlock(JobConfig.load(DEFAULTS, Optional.ofNullable(config), block), BLOCK);
+        RetrainJob.TrainOn on = b.choice("train_on", List.of("all", "new")).equals("all")
+                ? RetrainJob.TrainOn.ALL : RetrainJob.TrainOn.NEW;
+        RetrainJob.Settings settings = new RetrainJob.Settings(registry, data, holdout, b.optionalString("holdout_split"),
+                runId, recipe, recipeSets, b.integer("epochs", 0, 1_000_000), b.number("margin", -1, 1, false), on,
+                Duration.ofMinutes(b.longValue("lock_ttl_minutes", 1, 60L * 24 * 365)));
         PrintStream console = new PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true);
         RetrainJob.Result r = new RetrainJob(SparkSessions.getOrCreate("vil retrain"), console, RetrainSteps.hook())
-                .run(new RetrainJob.Settings(registry, data, holdout, holdoutSplit, runId, recipe, sets, epochs, margin,
-                        on, ttl));
+                .run(settings);
         console.println("retrain: outcome " + r.outcome().name().toLowerCase(java.util.Locale.ROOT) + " (run " + r.runId()
                 + (r.version() != null ? ", version " + r.version() : "") + ")");
         return 0;

@@ -66,7 +66,14 @@ class RegistryRetrainCliTest {
     void retrainRefusesBadOptionsAndAHeldLockInOneLine() throws Exception {
         CliRun badMode = CliRun.of("retrain", "--registry", "r", "--data", "d", "--holdout", "h", "--train-on", "some");
         assertEquals(2, badMode.exitCode(), badMode::toString);
-        assertTrue(badMode.err().contains("--train-on: 'some'"), badMode::toString);
+        assertTrue(badMode.err().contains("retrain.train_on") && badMode.err().contains("'some'"), badMode::toString);
+        CliRun unknownKey = CliRun.of("retrain", "--registry", "r", "--data", "d", "--holdout", "h",
+                "--set", "retrain.marginn=0.1");
+        assertEquals(2, unknownKey.exitCode(), unknownKey::toString);
+        assertTrue(unknownKey.err().contains("retrain.marginn"), unknownKey::toString);
+        CliRun badMargin = CliRun.of("retrain", "--registry", "r", "--data", "d", "--holdout", "h", "--margin", "3");
+        assertEquals(2, badMargin.exitCode(), badMargin::toString);
+        assertTrue(badMargin.err().contains("retrain.margin"), badMargin::toString);
 
         Path reg = dir.resolve("reg");
         Files.createDirectories(reg);
