@@ -121,6 +121,9 @@ public final class RetrainJob {
             championVersion = registry.require(champion.get().version());
             seen.addAll(championVersion.seen());
         }
+        if (championVersion != null) {
+            warnAboutChangedPartitions(championVersion, partitions);
+        }
         List<ModelVersion.Partition> fresh = new ArrayList<>();
         for (ModelVersion.Partition p : partitions) {
             if (!seen.contains(p.name())) {
@@ -313,6 +316,23 @@ public final class RetrainJob {
                     + "dataset in a sub-folder (e.g. " + data + "/2026-11-01)");
         }
         return out;
+    }
+
+    /**
+     * Partitions are immutable by contract: new data goes into a new sub-folder. One that was re-prepared
+     * under a name the champion saw is not retrained; say so rather than pass over it silently.
+     */
+    private void warnAboutChangedPartitions(ModelVersion champion, List<ModelVersion.Partition> partitions) {
+        Map<String, Long> recorded = new LinkedHashMap<>();
+        champion.trainedOn().forEach(p -> recorded.put(p.name(), p.trainRows()));
+        for (ModelVersion.Partition p : partitions) {
+            Long before = recorded.get(p.name());
+            if (before != null && before != p.trainRows()) {
+                out.println("retrain: warning: partition " + p.name() + " changed since champion " + champion.id()
+                        + " was trained on it (" + before + " -> " + p.trainRows() + " training images); it is not "
+                        + "new data: put new data in a new sub-folder of the data root");
+            }
+        }
     }
 
     private void reportUnfinishedRuns(String registry, FileSystem fs, String runId) throws IOException {

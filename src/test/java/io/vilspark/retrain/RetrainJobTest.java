@@ -254,6 +254,18 @@ class RetrainJobTest {
         IOException stale = assertThrows(IOException.class, () -> retrain("r7", -1.0, new ByteArrayOutputStream()));
         assertTrue(stale.getMessage().contains("planned against champion " + championBefore), stale.getMessage());
         assertEquals("v0006", champion());
+
+        // a partition re-prepared under a seen name is not new data: nothing to do, with a warning
+        String changed = data + "/2026-11-04";
+        DatasetManifest m = DatasetManifest.read(changed, new Configuration());
+        java.util.Map<String, Long> rows = new java.util.LinkedHashMap<>(m.rows());
+        rows.put("train", 999L);
+        new DatasetManifest(m.formatVersion(), m.classes(), m.height(), m.width(), m.patch(), m.channels(), m.mean(),
+                m.std(), rows, m.skipped(), m.skippedExamples(), m.source()).write(changed, new Configuration());
+        ByteArrayOutputStream idle = new ByteArrayOutputStream();
+        assertEquals(RetrainJob.Outcome.NOTHING_TO_DO, retrain("r9", -1.0, idle).outcome());
+        assertTrue(idle.toString().contains("warning: partition 2026-11-04 changed since champion v0006")
+                && idle.toString().contains("288 -> 999"), idle.toString());
     }
 
     private static double top1(Object numbers) {
