@@ -38,7 +38,7 @@ final class RegistryCommand implements Callable<Integer> {
         return new ModelRegistry(root, HadoopConf.create());
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "Versions, oldest first; * marks the champion.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Versions, oldest first: holdout top-1 of the version and of the champion it was compared with, the verdict, the new partitions; * marks the champion.")
     static final class ListVersions implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -50,13 +50,18 @@ final class RegistryCommand implements Callable<Integer> {
             ModelRegistry r = open(registry);
             PrintWriter w = spec.commandLine().getOut();
             String champion = r.champion().map(ChampionPointer::version).orElse("");
-            w.printf("  %-7s %-24s %-7s %-10s %-9s %-9s %-8s %s%n", "version", "created", "parent", "run", "top-1",
-                    "champion", "verdict", "new partitions");
-            for (ModelVersion v : r.versions()) {
+            List<ModelVersion> versions = r.versions();
+            int runWidth = Math.max(3, versions.stream().mapToInt(v -> String.valueOf(v.runId()).length()).max().orElse(3));
+            String row = "%s %-7s %-20s %-7s %-" + runWidth + "s %-7s %-11s %-8s %s%n";
+            w.printf(Locale.ROOT, row, " ", "version", "created", "parent", "run", "top-1", "champ top-1", "verdict",
+                    "new partitions");
+            for (ModelVersion v : versions) {
                 Map<String, Object> e = v.evaluation();
-                w.printf(Locale.ROOT, "%s %-7s %-24s %-7s %-10s %-9s %-9s %-8s %s%n", v.id().equals(champion) ? "*" : " ",
-                        v.id(), v.createdAt(), v.parent() == null ? "-" : v.parent(), v.runId(), top1(e.get("challenger")),
-                        top1(e.get("champion")), e.get("verdict"), v.newPartitions());
+                String created = v.createdAt() != null && v.createdAt().length() > 19
+                        ? v.createdAt().substring(0, 19) + "Z" : v.createdAt();
+                w.printf(Locale.ROOT, row, v.id().equals(champion) ? "*" : " ", v.id(), created,
+                        v.parent() == null ? "-" : v.parent(), v.runId(), top1(e.get("challenger")),
+                        top1(e.get("champion")), e.get("verdict"), String.join(",", v.newPartitions()));
             }
             w.println(champion.isEmpty() ? "no champion" : "champion: " + champion);
             w.flush();
