@@ -12,6 +12,7 @@ import io.vilspark.config.JobBlock;
 import io.vilspark.config.JobConfig;
 import io.vilspark.data.SparkSessions;
 import io.vilspark.retrain.RetrainJob;
+import io.vilspark.retrain.RetrainLock;
 import io.vilspark.retrain.RetrainSteps;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -113,6 +114,8 @@ final class RetrainCommand implements Callable<Integer> {
         RetrainJob.Settings settings = new RetrainJob.Settings(registry, data, holdout, b.optionalString("holdout_split"),
                 runId, recipe, recipeSets, b.integer("epochs", 0, 1_000_000), b.number("margin", -1, 1, false), on,
                 Duration.ofMinutes(b.longValue("lock_ttl_minutes", 1, 60L * 24 * 365)));
+        // a second invocation stops here, before it starts Spark (and asks a cluster for executors)
+        RetrainLock.checkFree(registry, HadoopConf.create(), settings.lockTtl());
         PrintStream console = new PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true);
         RetrainJob.Result r = new RetrainJob(SparkSessions.getOrCreate("vil retrain"), console, RetrainSteps.hook())
                 .run(settings);

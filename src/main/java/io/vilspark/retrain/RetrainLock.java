@@ -72,10 +72,32 @@ public final class RetrainLock implements AutoCloseable {
                 fs.delete(file, false);
                 continue;
             }
-            throw new LockHeldException("another retrain holds " + file + " (" + describe(holder)
-                    + "); this run did nothing. The lock expires at " + expires + " if its run died.");
+            throw held(file, holder, expires);
         }
         throw new LockHeldException("another retrain took " + file + " while a stale lock was being removed");
+    }
+
+    /**
+     * Fails with {@link LockHeldException} when a live lock is there; a read-only look, so a scheduled
+     * second invocation can stop before it starts Spark. {@link #acquire} still decides.
+     */
+    public static void checkFree(String registry, Configuration hadoop, Duration ttl) throws IOException {
+        Path file = new Path(registry, FILE_NAME);
+        FileSystem fs = file.getFileSystem(hadoop);
+        if (!fs.exists(file)) {
+            return;
+        }
+        RetrainLock probe = new RetrainLock(fs, file, "", ttl);
+        Map<?, ?> holder = probe.readHolder();
+        Instant expires = expiry(holder, fs, file, ttl);
+        if (expires != null && !Instant.now().isAfter(expires)) {
+            throw held(file, holder, expires);
+        }
+    }
+
+    private static LockHeldException held(Path file, Map<?, ?> holder, Instant expires) {
+        return new LockHeldException("another retrain holds " + file + " (" + describe(holder)
+                + "); this run did nothing. The lock expires at " + expires + " if its run died.");
     }
 
     private boolean tryCreate() throws IOException {

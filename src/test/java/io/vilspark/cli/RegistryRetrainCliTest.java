@@ -77,6 +77,7 @@ class RegistryRetrainCliTest {
 
         Path reg = dir.resolve("reg");
         Files.createDirectories(reg);
+        Object sparkBefore = org.apache.spark.sql.SparkSession.getDefaultSession();
         Files.writeString(reg.resolve(RetrainLock.FILE_NAME), "{\"owner\":\"7@host\",\"run_id\":\"nightly-1\","
                 + "\"acquired_at\":\"2026-11-27T00:00:00Z\",\"expires_at\":\"2999-01-01T00:00:00Z\"}");
         CliRun held = CliRun.of("retrain", "--registry", reg.toString(), "--data", dir.resolve("landing").toString(),
@@ -85,5 +86,7 @@ class RegistryRetrainCliTest {
         assertEquals(1, held.errLines().size(), held::toString);
         assertTrue(held.err().startsWith("vil retrain: error: another retrain holds")
                 && held.err().contains("run nightly-1 of 7@host"), held::toString);
+        assertEquals(sparkBefore, org.apache.spark.sql.SparkSession.getDefaultSession(),
+                "refused before starting Spark (no session made; one from an earlier test class may exist)");
     }
 }
