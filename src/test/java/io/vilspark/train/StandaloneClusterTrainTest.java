@@ -119,7 +119,8 @@ class StandaloneClusterTrainTest {
             Matcher accuracy = Pattern.compile("val accuracy: (\\d\\.\\d+) ").matcher(cluster.log("submit.out"));
             assertTrue(accuracy.find(), report);
             double top1 = Double.parseDouble(accuracy.group(1));
-            assertTrue(top1 > 0.2, "above chance (0.1) on held-out Fashion-MNIST: " + top1 + "\n" + report);
+            // chance is 0.1; on 256 held-out images its standard deviation is 0.019, so 0.175 is 4 sigma above it
+            assertTrue(top1 > 0.175, "above chance (0.1) on held-out Fashion-MNIST: " + top1 + "\n" + report);
             assertTrue(Files.size(Path.of(out, "checkpoints", "epoch-0001.zip")) > 0, report);
             assertTrue(Files.size(Path.of(out, "model.zip")) > 0, report);
 
