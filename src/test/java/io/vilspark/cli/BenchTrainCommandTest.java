@@ -38,7 +38,9 @@ class BenchTrainCommandTest {
             double fit = Double.parseDouble(m.group(7));
             double averaging = Double.parseDouble(m.group(8));
             assertTrue(seconds > 0 && perSecond > 0, run::toString);
-            assertEquals(images / seconds, perSecond, Math.max(0.06, 0.01 * perSecond), "images/s = images / seconds");
+            // the table prints seconds to 0.01 s: on short runs that rounding alone moves images / seconds by a few %
+            double roundingTolerance = perSecond * 0.006 / seconds + 0.06;
+            assertEquals(images / seconds, perSecond, roundingTolerance, "images/s = images / seconds");
             assertTrue(fit > 0, "the workers spent time fitting: " + run);
             assertEquals(100, fit + averaging, 0.11, "fit and averaging shares add up to the wall time");
         }
