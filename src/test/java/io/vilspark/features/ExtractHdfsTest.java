@@ -1,11 +1,9 @@
 package io.vilspark.features;
 
-import java.io.File;
 import java.nio.file.Path;
 
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.hdfs.MiniDFSCluster;
+import io.vilspark.testing.MiniHdfs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -15,30 +13,22 @@ import org.junit.jupiter.api.io.TempDir;
 class ExtractHdfsTest {
     @TempDir
     static Path dir;
-    static MiniDFSCluster cluster;
+    static MiniHdfs cluster;
     static ExtractScenario scenario;
     static String hdfs;
 
     @BeforeAll
     static void startHdfs() throws Exception {
-        Configuration conf = new Configuration();
-        conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, new File(dir.toFile(), "hdfs").getAbsolutePath());
-        conf.set("dfs.namenode.rpc-address", "127.0.0.1:0");
-        conf.set("dfs.namenode.http-address", "127.0.0.1:0");
-        conf.set("dfs.datanode.address", "127.0.0.1:0");
-        conf.set("dfs.datanode.http.address", "127.0.0.1:0");
-        conf.set("dfs.datanode.ipc.address", "127.0.0.1:0");
-        cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).format(true).build();
-        cluster.waitActive();
-        FileSystem fs = cluster.getFileSystem();
-        hdfs = fs.getUri() + "/extract";
+        cluster = new MiniHdfs(dir);
+        FileSystem fs = cluster.fileSystem();
+        hdfs = cluster.uri("/extract");
         scenario = new ExtractScenario(fs, hdfs, dir);
     }
 
     @AfterAll
     static void stopHdfs() {
         if (cluster != null) {
-            cluster.shutdown(true);
+            cluster.close();
         }
     }
 
