@@ -38,8 +38,18 @@ final class BenchCommand implements Callable<Integer> {
     BenchMode mode;
 
     @Option(names = "--threads", paramLabel = "T",
-            description = "Native threads (OpenMP, ND4J ops, BLAS); default: what ND4J chose (OMP_NUM_THREADS or cores).")
+            description = "Threads to compute with (see --parallel); default: ND4J's own choice (OMP_NUM_THREADS or cores) "
+                    + "for every op, minibatches whole.")
     Integer threads;
+
+    /** How {@code --threads} are used. */
+    enum Parallelism { batch, ops }
+
+    @Option(names = "--parallel", defaultValue = "batch", paramLabel = "batch|ops",
+            description = "batch: each minibatch split over the threads, every op single-threaded (what vil train "
+                    + "does); ops: every op (OpenMP, ND4J ops, BLAS) on the threads, minibatches whole "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Parallelism parallel;
 
     @Option(names = "--warmup", defaultValue = "2", paramLabel = "W",
             description = "Untimed iterations first (default: ${DEFAULT-VALUE}).")
@@ -62,7 +72,8 @@ final class BenchCommand implements Callable<Integer> {
             checkRange("--threads", threads, 1);
         }
         ViLConfig config = model.resolve();
-        NativeThreads used = threads == null ? NativeThreads.current() : NativeThreads.set(threads);
+        NativeThreads used = threads == null ? NativeThreads.current()
+                : parallel == Parallelism.batch ? NativeThreads.splitBatches(threads) : NativeThreads.set(threads);
         PrintWriter w = spec.commandLine().getOut();
         w.println("config      " + ConfigSummary.of(config));
         w.flush();

@@ -39,7 +39,7 @@ import picocli.CommandLine.Spec;
                         + "slowest worker). averaging %: the rest of each round: broadcasting the model, rebuilding it "
                         + "on every worker, sending parameters and Adam state back, summing and dividing them, Spark's "
                         + "scheduling.",
-                "Native threads per worker: the cores divided by the workers (or --threads-per-worker), so that "
+                "Threads per worker (its minibatches split over them, ops single-threaded): the cores divided by the workers (or --threads-per-worker), so that "
                         + "every row uses the same cores."})
 final class BenchTrainCommand implements Callable<Integer> {
 
@@ -78,7 +78,7 @@ final class BenchTrainCommand implements Callable<Integer> {
     int warmup;
 
     @Option(names = "--threads-per-worker", paramLabel = "T",
-            description = "Native threads (OpenMP, ND4J ops, BLAS) per worker; default: cores / workers, at least 1.")
+            description = "Threads per worker, each computing a part of its minibatches; default: cores / workers, at least 1.")
     Integer threadsPerWorker;
 
     @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Initialisation and data order (default: ${DEFAULT-VALUE}).")
@@ -121,10 +121,10 @@ final class BenchTrainCommand implements Callable<Integer> {
                     averagingFrequency, batches / averagingFrequency, warmup, seed));
             List<AveragingBenchmark.Measurement> rows = new ArrayList<>();
             for (int n : workers) {
-                NativeThreads threads = NativeThreads.set(threadsPerWorker != null ? threadsPerWorker : Math.max(1, cores / n));
+                NativeThreads threads = NativeThreads.splitBatches(threadsPerWorker != null ? threadsPerWorker : Math.max(1, cores / n));
                 AveragingBenchmark.Measurement m = bench.measure(n);
                 rows.add(m);
-                w.println(String.format(Locale.ROOT, "%7d  %7d  %6d  %6d  %7.2f  %8.1f  %5.1f  %11.1f", n, threads.openMp(),
+                w.println(String.format(Locale.ROOT, "%7d  %7d  %6d  %6d  %7.2f  %8.1f  %5.1f  %11.1f", n, threads.batchParts(),
                         m.rounds(), m.images(), m.seconds(), m.imagesPerSecond(), 100 * m.fitShare(),
                         100 * m.averagingShare()));
                 w.flush();
@@ -138,7 +138,7 @@ final class BenchTrainCommand implements Callable<Integer> {
             w.flush();
             return 0;
         } finally {
-            NativeThreads.set(before.openMp());
+            before.restore();
             if (drawn != null) {
                 FileUtils.deleteDirectory(drawn.toFile());
             }

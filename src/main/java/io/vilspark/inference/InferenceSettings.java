@@ -73,14 +73,17 @@ public record InferenceSettings(int batchSize, int threadsPerTask, String normal
         };
     }
 
-    /** Sets this task's native threads; returns the count used. Call on the executor, in the task. */
+    /**
+     * Sets this task's threads (each minibatch split over them, see {@link NativeThreads#splitBatches});
+     * returns the count used. Call on the executor, in the task.
+     */
     public int applyThreads() {
         int threads = threadsPerTask;
         if (threads == 0) {
             TaskContext task = TaskContext.get();
-            threads = task == null ? NativeThreads.current().openMp() : Math.max(1, task.cpus());
+            threads = task == null ? Runtime.getRuntime().availableProcessors() : Math.max(1, task.cpus());
         }
-        NativeThreads.set(threads);
+        NativeThreads.splitBatches(threads);
         return threads;
     }
 

@@ -1,5 +1,6 @@
 package io.vilspark.inference;
 
+import io.vilspark.model.BatchThreads;
 import org.nd4j.linalg.factory.Environment;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOps;
@@ -8,38 +9,51 @@ import org.nd4j.nativeblas.NativeOpsHolder;
 /**
  * The thread counts ND4J computes with: OpenMP (set by ND4J at start-up from OMP_NUM_THREADS or
  * the core count), the threads libnd4j's own ops split work over ("master" threads; the pool
- * behind them is sized at start-up and cannot grow, so a larger request is capped by it), and the
- * BLAS library (OpenBLAS on the CPU backend) that does the matrix products.
+ * behind them is sized at start-up and cannot grow, so a larger request is capped by it), the
+ * BLAS library (OpenBLAS on the CPU backend) that does the matrix products, and the threads one
+ * ViL minibatch is split over ({@link BatchThreads}).
  */
-public record NativeThreads(int openMp, int nd4jOps, int blas) {
+public record NativeThreads(int openMp, int nd4jOps, int blas, int batchParts) {
 
     public static NativeThreads current() {
         return new NativeThreads(nativeOps().ompGetMaxThreads(), Nd4j.getEnvironment().maxMasterThreads(),
-                Nd4j.factory().blas().getMaxThreads());
+                Nd4j.factory().blas().getMaxThreads(), BatchThreads.get());
     }
 
-    /** Sets every pool to {@code threads} in this process; returns what each actually took. */
+    /** Every op on {@code threads} threads, minibatches whole; returns what each pool actually took. */
     public static NativeThreads set(int threads) {
+        setOps(threads);
+        BatchThreads.set(1);
+        return current();
+    }
+
+    /**
+     * Each minibatch split over {@code threads} threads, every op single-threaded: how ViL computes
+     * fastest on CPUs. libnd4j's multi-threaded element-wise ops gain nothing on ViL's shapes (demo
+     * model training, batch 128, 2 cores: 72 images/s with 2 threads everywhere, 85 with 1, 93 with
+     * 1 + BLAS 2), while two halves of a minibatch on two threads cost the CPU time of one whole.
+     */
+    public static NativeThreads splitBatches(int threads) {
+        setOps(1);
+        BatchThreads.set(Math.max(1, threads));
+        return current();
+    }
+
+    /** Sets every pool back to these counts (after a measurement that changed them). */
+    public NativeThreads restore() {
+        nativeOps().setOmpNumThreads(openMp);
+        Nd4j.getEnvironment().setMaxMasterThreads(nd4jOps);
+        Nd4j.factory().blas().setMaxThreads(blas);
+        BatchThreads.set(batchParts);
+        return current();
+    }
+
+    private static void setOps(int threads) {
         nativeOps().setOmpNumThreads(threads);
         Environment env = Nd4j.getEnvironment();
         env.setMaxThreads(threads);         // a no-op in libnd4j 1.0.0-M2.1, kept for later versions
         env.setMaxMasterThreads(threads);   // what parallel ops use
         Nd4j.factory().blas().setMaxThreads(threads);
-        return current();
-    }
-
-    /**
-     * ND4J's own ops on one thread, the matrix products on {@code blasThreads}: on ViL's training
-     * shapes libnd4j's multi-threaded element-wise ops were slower than one thread (demo model,
-     * batch 128, 2 cores: 72 images/s with 2 threads everywhere, 85 with 1, 93 with 1 + BLAS 2).
-     */
-    public static NativeThreads forTraining(int blasThreads) {
-        nativeOps().setOmpNumThreads(1);
-        Environment env = Nd4j.getEnvironment();
-        env.setMaxThreads(1);
-        env.setMaxMasterThreads(1);
-        Nd4j.factory().blas().setMaxThreads(Math.max(1, blasThreads));
-        return current();
     }
 
     private static NativeOps nativeOps() {
@@ -47,11 +61,10 @@ public record NativeThreads(int openMp, int nd4jOps, int blas) {
         return NativeOpsHolder.getInstance().getDeviceNativeOps();
     }
 
-    /** "2 (OpenMP, ND4J ops and BLAS)" when all pools agree, else each named. */
+    /** "2 (OpenMP, ND4J ops and BLAS)" when all pools agree, else each named; then the batch split. */
     public String describe() {
-        if (openMp == nd4jOps && nd4jOps == blas) {
-            return openMp + " (OpenMP, ND4J ops and BLAS)";
-        }
-        return "OpenMP " + openMp + ", ND4J ops " + nd4jOps + ", BLAS " + blas;
+        String ops = openMp == nd4jOps && nd4jOps == blas ? openMp + " (OpenMP, ND4J ops and BLAS)"
+                : "OpenMP " + openMp + ", ND4J ops " + nd4jOps + ", BLAS " + blas;
+        return batchParts > 1 ? ops + ", minibatch split over " + batchParts + " threads" : ops;
     }
 }

@@ -36,6 +36,8 @@ public class ViLNetwork extends SameDiffOutputLayer {
     private double lastLoss = Double.NaN;
     private INDArray lastLossInput;
     private INDArray lastLossLabels;
+    /** Graph copies for minibatches split over threads ({@link BatchThreads}); built on first use. */
+    private GraphReplicas replicas;
 
     public ViLNetwork(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -80,6 +82,13 @@ public class ViLNetwork extends SameDiffOutputLayer {
         return ph;
     }
 
+    private GraphReplicas replicas() {
+        if (replicas == null) {
+            replicas = new GraphReplicas(network(), paramTable, dataType);
+        }
+        return replicas;
+    }
+
     private void forgetLoss() {
         lastLossInput = null;
         lastLossLabels = null;
@@ -93,6 +102,11 @@ public class ViLNetwork extends SameDiffOutputLayer {
     }
 
     private INDArray forward(String output, boolean withLabels, LayerWorkspaceMgr workspaceMgr) {
+        int parts = BatchThreads.partsFor(input.size(0));
+        if (parts > 1) {
+            INDArray out = splitOutput(output, withLabels, parts);
+            return workspaceMgr.isScopedOut(ArrayType.ACTIVATIONS) ? out : workspaceMgr.dup(ArrayType.ACTIVATIONS, out);
+        }
         ensureGraph();
         String wsOutput = workspaceMgr.getWorkspaceName(ArrayType.ACTIVATIONS);
         boolean scopedOut = workspaceMgr.isScopedOut(ArrayType.ACTIVATIONS);
@@ -107,6 +121,35 @@ public class ViLNetwork extends SameDiffOutputLayer {
         }
         boolean inOutputWorkspace = out.isAttached() && wsOutput.equals(out.data().getParentWorkspace().getId());
         return inOutputWorkspace ? out : workspaceMgr.dup(ArrayType.ACTIVATIONS, out);
+    }
+
+    /**
+     * {@code output} for the input split over threads: rows concatenated in order; the loss (a sum
+     * over rows) summed.
+     */
+    private INDArray splitOutput(String output, boolean withLabels, int parts) {
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            String lossName = outputKey();
+            List<INDArray> results = replicas().run(GraphReplicas.split(placeholders(withLabels, false), input.size(0), parts),
+                    (replica, part) -> {
+                        String name = output.equals(lossName) ? replica.loss() : output;
+                        return GraphReplicas.detached(replica.graph().outputSingle(part, name));
+                    });
+            if (output.equals(lossName)) {
+                double sum = 0;
+                for (INDArray r : results) {
+                    sum += r.getDouble(0);
+                }
+                return Nd4j.scalar(results.get(0).dataType(), sum);
+            }
+            return Nd4j.concat(0, results.toArray(new INDArray[0]));
+        }
+    }
+
+    /** The loss variable's name (the graph is built on first use). */
+    private String outputKey() {
+        ensureGraph();
+        return outputKey;
     }
 
     private static InferenceSession session(SameDiff sd) {
@@ -135,6 +178,11 @@ public class ViLNetwork extends SameDiffOutputLayer {
             throw new IllegalStateException("cannot train the ViL network without labels");
         }
         ensureGraph();
+        List<String> paramNames = new ArrayList<>(paramTable.keySet());
+        int parts = BatchThreads.partsFor(input.size(0));
+        if (parts > 1) {
+            return splitGradients(paramNames, parts);
+        }
         if (!sameDiff.hasGradientFunction()) {
             // gradients of the parameters only: the images need none
             try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
@@ -149,7 +197,6 @@ public class ViLNetwork extends SameDiffOutputLayer {
                 workspaceMgr.getWorkspaceName(ArrayType.ACTIVATION_GRAD), workspaceMgr.getConfiguration(ArrayType.BP_WORKING_MEM),
                 workspaceMgr.getConfiguration(ArrayType.ACTIVATION_GRAD)));
 
-        List<String> paramNames = new ArrayList<>(paramTable.keySet());
         OutAndGrad result = sameDiff.calculateGradientsAndOutputs(placeholders(true, true), List.of(outputKey), paramNames);
         Gradient g = new DefaultGradient();
         for (String name : paramNames) {
@@ -167,6 +214,35 @@ public class ViLNetwork extends SameDiffOutputLayer {
     }
 
     /**
+     * The gradient of the minibatch as the sum of its parts' gradients, each part computed on its
+     * own thread and graph copy; the loss likewise.
+     */
+    private Pair<Gradient, INDArray> splitGradients(List<String> paramNames, int parts) {
+        List<OutAndGrad> results;
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            results = replicas().run(GraphReplicas.split(placeholders(true, true), input.size(0), parts),
+                    (replica, part) -> replica.graph().calculateGradientsAndOutputs(part, List.of(replica.loss()), paramNames));
+        }
+        Gradient g = new DefaultGradient();
+        for (String name : paramNames) {
+            INDArray grad = gradTable.get(name);
+            grad.assign(results.get(0).getGradients().get(name));
+            for (int i = 1; i < results.size(); i++) {
+                grad.addi(results.get(i).getGradients().get(name));
+            }
+            g.gradientForVariable().put(name, grad);
+        }
+        double loss = 0;
+        for (int i = 0; i < results.size(); i++) {
+            loss += results.get(i).getOutputs().values().iterator().next().getDouble(0);
+        }
+        lastLoss = loss;
+        lastLossInput = input;
+        lastLossLabels = labels;
+        return new Pair<>(g, null);
+    }
+
+    /**
      * Named results for {@code images} in inference mode (no drop path): any of the names in
      * {@link ViLNetworkLayer}, {@code block_<i>_top_left} / {@code block_<i>_bot_right}. Arrays are
      * detached from DL4J's workspaces.
@@ -180,6 +256,21 @@ public class ViLNetwork extends SameDiffOutputLayer {
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             setInput(images, LayerWorkspaceMgr.noWorkspaces());
             ensureGraph();
+            int parts = BatchThreads.partsFor(images.size(0));
+            if (parts > 1) {
+                List<Map<String, INDArray>> results = replicas().run(
+                        GraphReplicas.split(placeholders(false, training), images.size(0), parts),
+                        (replica, part) -> {
+                            Map<String, INDArray> out = new HashMap<>(replica.graph().output(part, names));
+                            out.replaceAll((name, array) -> GraphReplicas.detached(array));
+                            return out;
+                        });
+                Map<String, INDArray> out = new HashMap<>();
+                for (String name : names) {
+                    out.put(name, Nd4j.concat(0, results.stream().map(r -> r.get(name)).toArray(INDArray[]::new)));
+                }
+                return out;
+            }
             session(sameDiff).setMmgr(new org.nd4j.autodiff.samediff.internal.memory.ArrayCacheMemoryMgr());
             Map<String, INDArray> out = new HashMap<>(sameDiff.output(placeholders(false, training), names));
             sameDiff.clearPlaceholders(true);

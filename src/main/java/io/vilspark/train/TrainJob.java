@@ -3,6 +3,7 @@ package io.vilspark.train;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -122,10 +123,13 @@ public final class TrainJob {
                         + "peak lr %.3g%n", describe(config), s.data(), trainImages, stepsPerEpoch, recipe.epochs(),
                 recipe.globalBatch(), recipe.workers(), recipe.batchPerWorker(), recipe.peakLr());
 
+        List<TrainingHook> workerHooks = new ArrayList<>(hooks);
         if (spark.sparkContext().isLocal()) {
-            // the workers are threads of this JVM: share its cores out as BLAS threads (see NativeThreads)
+            // the workers are threads of this JVM: share its cores out among them
             int cores = Runtime.getRuntime().availableProcessors();
-            out.println("train: native threads " + NativeThreads.forTraining(cores / recipe.workers()).describe());
+            out.println("train: native threads " + NativeThreads.splitBatches(cores / recipe.workers()).describe());
+        } else {
+            workerHooks.add(new WorkerThreads(spark.sparkContext().conf().getInt("spark.task.cpus", 1)));
         }
 
         int rounds = stepsPerEpoch / recipe.averagingFrequency();
@@ -140,7 +144,7 @@ public final class TrainJob {
                 JavaRDD<DataSet> train = ShardDatasets.read(spark, s.data(), "train", config, reader, ReadMode.TRAIN, epoch)
                         .coalesce(recipe.workers());
                 // a training master per epoch, seeded by the epoch: a resumed run splits epoch e as an uninterrupted one
-                sparkNet = ParameterAveraging.network(jsc, graph, recipe, epoch, hooks);
+                sparkNet = ParameterAveraging.network(jsc, graph, recipe, epoch, workerHooks);
                 sparkNet.fit(train);
                 graph = sparkNet.getNetwork();
                 double seconds = (System.nanoTime() - t0) / 1e9;

@@ -1,0 +1,27 @@
+package io.vilspark.train;
+
+import io.vilspark.inference.NativeThreads;
+import io.vilspark.model.BatchThreads;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+
+/**
+ * Sets a cluster worker's threads before it trains: its minibatches split over the task's
+ * {@code spark.task.cpus} threads, every op single-threaded ({@link NativeThreads#splitBatches}).
+ * Local mode needs no hook: its workers are threads of the driver's JVM, set there.
+ */
+final class WorkerThreads extends GraphTrainingHook {
+    private static final long serialVersionUID = 1L;
+
+    private final int threads;
+
+    WorkerThreads(int threads) {
+        this.threads = threads;
+    }
+
+    @Override
+    protected void before(ComputationGraph graph) {
+        if (BatchThreads.get() != threads) {
+            NativeThreads.splitBatches(threads);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package io.vilspark.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.Map;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+
+/**
+ * A minibatch split over threads ({@link BatchThreads}) computes what the whole minibatch does:
+ * loss, parameter gradients, outputs and named activations, and the parameters after Adam steps,
+ * to float32 rounding (relative to the largest value); also for parts of unequal size and with
+ * drop path drawn once for the whole minibatch.
+ */
+class BatchSplitTest {
+    private static final ViLConfig CONFIG = ViLConfig.builder().dim(16).depth(2).patchSize(2).inputShape(1, 8, 8)
+            .numClasses(5).dropPathRate(0.0).build();
+
+    @AfterEach
+    void wholeMinibatchesAgain() {
+        BatchThreads.set(1);
+    }
+
+    private static ComputationGraph network(ViLConfig config) {
+        ComputationGraph graph = new ComputationGraph(ViLGraph.configuration(config, 11, DataType.FLOAT, new Adam(1e-2)));
+        graph.init();
+        return graph;
+    }
+
+    private static DataSet data(int rows, long seed) {
+        Nd4j.getRandom().setSeed(seed);
+        INDArray images = Nd4j.randn(DataType.FLOAT, rows, 1, 8, 8);
+        INDArray labels = Nd4j.zeros(DataType.FLOAT, rows, 5);
+        for (int i = 0; i < rows; i++) {
+            labels.putScalar(i, (i * 7) % 5, 1.0);
+        }
+        return new DataSet(images, labels);
+    }
+
+    private record Pass(double score, INDArray gradient, INDArray probabilities) {
+    }
+
+    private static Pass pass(ComputationGraph graph, DataSet data, int threads) {
+        BatchThreads.set(threads);
+        graph.setInputs(data.getFeatures());
+        graph.setLabels(data.getLabels());
+        graph.computeGradientAndScore();
+        INDArray gradient = graph.gradient().gradient().dup();
+        double score = graph.score();
+        INDArray probabilities = graph.outputSingle(data.getFeatures()).dup();
+        return new Pass(score, gradient, probabilities);
+    }
+
+    private static void assertClose(INDArray expected, INDArray actual, double relative, String what) {
+        double scale = expected.amaxNumber().doubleValue();
+        double diff = expected.sub(actual).amaxNumber().doubleValue();
+        assertTrue(diff <= relative * scale, what + ": max |diff| " + diff + " > " + relative + " x max |expected| " + scale);
+    }
+
+    @Test
+    void splitGradientsAndOutputsEqualTheWholeMinibatch() {
+        ComputationGraph graph = network(CONFIG);
+        DataSet data = data(23, 5);   // 23 rows: parts of 11 and 12, of 7, 8 and 8
+        Pass whole = pass(graph, data, 1);
+        for (int threads : new int[] {2, 3}) {
+            Pass split = pass(graph, data, threads);
+            assertEquals(whole.score(), split.score(), 1e-5 * Math.abs(whole.score()), threads + " threads: score");
+            assertClose(whole.gradient(), split.gradient(), 1e-5, threads + " threads: gradient");
+            assertClose(whole.probabilities(), split.probabilities(), 1e-6, threads + " threads: probabilities");
+        }
+        assertTrue(whole.gradient().amaxNumber().doubleValue() > 0, "a gradient to compare");
+    }
+
+    @Test
+    void splitNamedActivationsEqualTheWholeMinibatch() {
+        ViLModel model = ViLModel.create(CONFIG, 3);
+        INDArray images = data(10, 9).getFeatures();
+        Map<String, INDArray> whole = model.activations(images);
+        BatchThreads.set(2);
+        Map<String, INDArray> split = model.activations(images);
+        for (String name : whole.keySet()) {
+            assertEquals(Arrays.toString(whole.get(name).shape()), Arrays.toString(split.get(name).shape()), name);
+            assertClose(whole.get(name), split.get(name), 1e-6, name);
+        }
+    }
+
+    @Test
+    void trainingStepsWithSplitMinibatchesFollowTheWholeOnes() {
+        DataSet data = data(16, 2);
+        ComputationGraph whole = network(CONFIG);
+        ComputationGraph split = network(CONFIG);
+        INDArray start = whole.params().dup();
+        for (int step = 0; step < 5; step++) {
+            BatchThreads.set(1);
+            whole.fit(data);
+            BatchThreads.set(2);
+            split.fit(data);
+        }
+        assertNotEquals(0.0, whole.params().sub(start).amaxNumber().doubleValue(), "the steps changed the parameters");
+        assertClose(whole.params(), split.params(), 1e-4, "parameters after 5 Adam steps");
+    }
+
+    @Test
+    void dropPathIsDrawnForTheWholeMinibatchAndSplitWithIt() {
+        ViLConfig withDropPath = ViLConfig.builder().dim(16).depth(2).patchSize(2).inputShape(1, 8, 8).numClasses(5)
+                .dropPathRate(0.5).build();
+        ComputationGraph graph = network(withDropPath);
+        DataSet data = data(12, 4);
+        Nd4j.getRandom().setSeed(42);
+        Pass whole = pass(graph, data, 1);
+        Nd4j.getRandom().setSeed(42);
+        Pass split = pass(graph, data, 2);
+        assertEquals(whole.score(), split.score(), 1e-5 * Math.abs(whole.score()), "score with the same drop-path draw");
+        assertClose(whole.gradient(), split.gradient(), 1e-5, "gradient with the same drop-path draw");
+    }
+}
