@@ -86,6 +86,7 @@ class OutputWriteFailureTest {
         assertEquals(2, failed.exitCode(), failed.toString());
         assertEquals(1, failed.errLines().size(), "one line, no stack trace: " + failed);
         String error = failed.errLines().get(0);
+        System.out.println("out of space: " + error);
         assertTrue(error.startsWith("vil train: error: cannot write " + out + "/") && error.contains("no space")
                 && error.contains("quota") && error.contains("--resume"), error);
         assertEquals(before, checksums(checkpoints), "epoch 1's checkpoint and checksum intact, nothing else there");
