@@ -11,7 +11,8 @@ import org.apache.hadoop.fs.Path;
 /**
  * Writes a file on any Hadoop file system so that it either appears complete or not at all:
  * the bytes go to a hidden temporary name beside the target, which is renamed into place
- * only after the stream closed without error.
+ * only after the stream closed without error. A write the storage refuses (no space, permission
+ * denied) fails with a {@link StorageWriteException} that names the target.
  */
 public final class AtomicHadoopWrite {
     /** Writes the content of a file; may throw. */
@@ -24,6 +25,14 @@ public final class AtomicHadoopWrite {
     }
 
     public static void write(String target, Configuration hadoop, Body body) throws IOException {
+        try {
+            writeAtomically(target, hadoop, body);
+        } catch (IOException e) {
+            throw StorageWriteException.of(target, e).orElseThrow(() -> e);
+        }
+    }
+
+    private static void writeAtomically(String target, Configuration hadoop, Body body) throws IOException {
         Path path = new Path(target);
         FileSystem fs = path.getFileSystem(hadoop);
         Path parent = path.getParent();

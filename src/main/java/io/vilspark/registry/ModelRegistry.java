@@ -236,11 +236,15 @@ public final class ModelRegistry {
                                    long seq) throws IOException {
         ChampionPointer p = new ChampionPointer(seq, version, previous, action, reason, runId, Instant.now().toString());
         Path dir = new Path(root, "champion");
-        fs.mkdirs(dir);
         Path target = new Path(dir, String.format("pointer-%010d.json", seq));
         Path tmp = new Path(dir, "._tmp-" + target.getName() + "-" + UUID.randomUUID());
-        try (var out = fs.create(tmp, false)) {
-            out.write(JSON.writeValueAsBytes(p));
+        try {
+            fs.mkdirs(dir);
+            try (var out = fs.create(tmp, false)) {
+                out.write(JSON.writeValueAsBytes(p));
+            }
+        } catch (IOException e) {
+            throw StorageWriteException.of(target.toString(), e).orElseThrow(() -> e);
         }
         // never replace an entry: on HDFS rename fails when the target exists; the check covers local disks
         if (fs.exists(target) || !fs.rename(tmp, target)) {

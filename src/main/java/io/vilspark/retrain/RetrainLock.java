@@ -72,6 +72,12 @@ public final class RetrainLock implements AutoCloseable {
                 fs.delete(file, false);
                 continue;
             }
+            if (holderDiedOnThisHost(holder)) {
+                log.accept("removing the lock of a dead run " + file + " (" + describe(holder)
+                        + "; that process no longer exists on this host)");
+                fs.delete(file, false);
+                continue;
+            }
             throw held(file, holder, expires);
         }
         throw new LockHeldException("another retrain took " + file + " while a stale lock was being removed");
@@ -90,7 +96,7 @@ public final class RetrainLock implements AutoCloseable {
         RetrainLock probe = new RetrainLock(fs, file, "", ttl);
         Map<?, ?> holder = probe.readHolder();
         Instant expires = expiry(holder, fs, file, ttl);
-        if (expires != null && !Instant.now().isAfter(expires)) {
+        if (expires != null && !Instant.now().isAfter(expires) && !holderDiedOnThisHost(holder)) {
             throw held(file, holder, expires);
         }
     }
@@ -165,6 +171,20 @@ public final class RetrainLock implements AutoCloseable {
         } catch (IOException gone) {
             return Instant.EPOCH;
         }
+    }
+
+    /**
+     * Whether the holder ({@code PID@HOST}, as the JVM names itself) was a process of this host that is gone:
+     * a run killed there (kill -9, a crashed machine rebooted) need not block the next one until its lock expires.
+     * A holder on another host is left to its expiry, since its process cannot be seen from here.
+     */
+    static boolean holderDiedOnThisHost(Map<?, ?> holder) {
+        String[] owner = String.valueOf(holder.get("owner")).split("@", 2);
+        String self = ManagementFactory.getRuntimeMXBean().getName();
+        if (owner.length != 2 || !owner[1].equals(self.substring(self.indexOf('@') + 1)) || !owner[0].matches("\\d+")) {
+            return false;
+        }
+        return ProcessHandle.of(Long.parseLong(owner[0])).map(p -> !p.isAlive()).orElse(true);
     }
 
     private static String describe(Map<?, ?> holder) {

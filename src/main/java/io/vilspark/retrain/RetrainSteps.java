@@ -2,11 +2,15 @@ package io.vilspark.retrain;
 
 /**
  * Named points of a retrain run, for tests that crash it there: {@link #hook()} throws
- * {@link InjectedCrash} at the step named by the system property {@value #PROPERTY}.
+ * {@link InjectedCrash} at the step named by the system property {@value #PROPERTY}, or, with
+ * {@value #MODE_PROPERTY}{@code =halt}, halts the JVM there (exit {@value #HALT_EXIT}, no clean-up, as kill -9).
  */
 @FunctionalInterface
 public interface RetrainSteps {
     String PROPERTY = "vil.retrain.crash_at";
+    /** {@code throw} (default) or {@code halt} */
+    String MODE_PROPERTY = "vil.retrain.crash_mode";
+    int HALT_EXIT = 86;
     /** The challenger's model is trained and written (before any evaluation). */
     String AFTER_TRAINING = "after-training";
     /** The challenger is evaluated on the holdout, the champion not yet. */
@@ -20,6 +24,9 @@ public interface RetrainSteps {
     static RetrainSteps hook() {
         return step -> {
             if (step.equals(System.getProperty(PROPERTY))) {
+                if ("halt".equals(System.getProperty(MODE_PROPERTY))) {
+                    Runtime.getRuntime().halt(HALT_EXIT);
+                }
                 throw new InjectedCrash(step);
             }
         };

@@ -5,12 +5,14 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.vilspark.model.ViLModel;
 import io.vilspark.registry.ModelFile;
 import io.vilspark.registry.ModelMetadata;
+import io.vilspark.registry.StorageWriteException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -19,7 +21,8 @@ import org.apache.hadoop.fs.Path;
 /**
  * Training checkpoints in {@code <out>/checkpoints/epoch-NNNN.zip}: model, updater state and the
  * training state (in the model file's provenance). Each is written to a temporary name and renamed,
- * so a file with a checkpoint's name is complete; a damaged one is reported and skipped on resume.
+ * so a file with a checkpoint's name is complete, then its SHA-256 is recorded beside it
+ * ({@link CheckpointChecksum}); one damaged later (truncated, corrupted) is reported and skipped on resume.
  */
 public final class CheckpointStore {
     /** Provenance keys of a checkpoint. */
@@ -42,7 +45,29 @@ public final class CheckpointStore {
     public String write(ViLModel model, ModelMetadata metadata, int epoch) throws IOException {
         String file = new Path(dir, String.format("epoch-%04d.zip", epoch)).toString();
         ModelFile.write(file, model, metadata, true, hadoop);
+        CheckpointChecksum.record(file, hadoop);
         return file;
+    }
+
+    /**
+     * Fails now, with a {@link io.vilspark.registry.StorageWriteException} naming the folder, when checkpoints
+     * cannot be written there (permission denied, no space), rather than after the first epoch's training.
+     */
+    public void checkWritable() throws IOException {
+        Path probe = new Path(dir, "._write-probe-" + UUID.randomUUID());
+        try {
+            FileSystem fs = probe.getFileSystem(hadoop);
+            fs.mkdirs(probe.getParent());
+            fs.create(probe, false).close(); // empty: no block to allocate, only the rights are checked
+            fs.delete(probe, false);
+        } catch (IOException e) {
+            throw StorageWriteException.of(dir, e).orElseThrow(() -> e);
+        }
+    }
+
+    /** The folder of the checkpoints. */
+    public String folder() {
+        return dir;
     }
 
     /** Checkpoint files, newest epoch first. */
@@ -69,6 +94,11 @@ public final class CheckpointStore {
     public Optional<Checkpoint> newestReadable(java.util.function.Consumer<String> warn) throws IOException {
         for (String file : files()) {
             try {
+                Optional<String> damage = CheckpointChecksum.problem(file, hadoop);
+                if (damage.isPresent()) {
+                    warn.accept("skipping damaged checkpoint " + file + ": " + damage.get());
+                    continue;
+                }
                 ModelFile.Loaded loaded = ModelFile.read(file, true, hadoop);
                 Object epoch = loaded.metadata().provenance().get(EPOCH);
                 Object step = loaded.metadata().provenance().get(STEP);

@@ -20,6 +20,7 @@ import io.vilspark.model.ViLGraph;
 import io.vilspark.model.ViLModel;
 import io.vilspark.registry.ModelFile;
 import io.vilspark.registry.ModelMetadata;
+import io.vilspark.registry.StorageWriteException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
@@ -116,6 +117,8 @@ public final class TrainJob {
             firstEpoch = 0;
         }
 
+        checkpoints.checkWritable();
+
         ReaderConfig reader = recipe.readerConfig();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         SparkComputationGraph sparkNet = null;
@@ -161,10 +164,16 @@ public final class TrainJob {
                 out.printf("train: epoch %d/%d: train loss %.4f, val loss %.4f, val top-1 %.4f, top-5 %.4f, "
                                 + "%.1f images/s, lr %.3g%n", m.epoch(), recipe.epochs(), m.trainLoss(), m.valLoss(),
                         m.valTop1(), m.valTop5(), m.imagesPerSecond(), m.lr());
-                metrics.append(m);
-                TrainingCurves.write(new Path(s.out(), "curves.png").toString(), metrics.epochs(), hadoop);
                 ViLModel trained = new ViLModel(config, sparkNet.getNetwork());
-                checkpoints.write(trained, metadata(s, manifest, config, epoch + 1, m.step()), epoch + 1);
+                try {
+                    metrics.append(m);
+                    TrainingCurves.write(new Path(s.out(), "curves.png").toString(), metrics.epochs(), hadoop);
+                    checkpoints.write(trained, metadata(s, manifest, config, epoch + 1, m.step()), epoch + 1);
+                } catch (StorageWriteException e) {
+                    throw new IOException(e.getMessage() + "; stopped after epoch " + (epoch + 1) + ". Checkpoints "
+                            + "written before are intact in " + checkpoints.folder() + ": fix the storage and rerun "
+                            + "with --resume", e);
+                }
             }
         } finally {
             // also when an epoch fails: a failed run must not leave its listener on a shared SparkContext

@@ -4,15 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import io.vilspark.testing.VilChildJvm;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.Test;
@@ -32,22 +31,10 @@ class ExtractKilledJvmTest {
         ExtractScenario scenario = new ExtractScenario(FileSystem.getLocal(new Configuration()),
                 dir.toUri().toString().replaceAll("/$", ""), dir);
         Path out = dir.resolve("out");
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx2g");
-        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("--add-opens") || arg.startsWith("-Djdk.reflect") || arg.startsWith("-Dorg.bytedeco")) {
-                command.add(arg);
-            }
-        }
-        command.add("-Dvil.spark.master=local[2]");
-        command.add("-cp");
-        command.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
-        command.addAll(List.of("io.vilspark.cli.VilCli", "extract", "--model", scenario.model, "--input",
-                scenario.images, "--out", out.toString(), "--quiet", "--set", "images_per_partition=4",
-                "--set", "batch_size=3", "--set", "fail_on_key=\"dog/d01.png\"", "--set", "fail_mode=halt"));
         Path log = dir.resolve("child.log");
-        Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process child = VilChildJvm.start(List.of("extract", "--model", scenario.model, "--input", scenario.images,
+                "--out", out.toString(), "--quiet", "--set", "images_per_partition=4", "--set", "batch_size=3",
+                "--set", "fail_on_key=\"dog/d01.png\"", "--set", "fail_mode=halt"), List.of(), log);
         assertTrue(child.waitFor(5, TimeUnit.MINUTES), "the child JVM ends");
         String output = Files.readString(log, StandardCharsets.UTF_8);
         assertEquals(86, child.exitValue(), "halted at the injected key:\n" + output);

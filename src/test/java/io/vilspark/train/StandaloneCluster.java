@@ -139,6 +139,12 @@ final class StandaloneCluster implements AutoCloseable {
         return file;
     }
 
+    /** The executor JVMs (CoarseGrainedExecutorBackend) the workers of this cluster started, with their command lines. */
+    List<ProcessHandle> executors() {
+        return processes.stream().flatMap(Process::descendants)
+                .filter(p -> p.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend")).toList();
+    }
+
     /** What a process wrote to {@code name.log} (daemons) or {@code name.out}/{@code name.err} (submissions). */
     String log(String name) {
         try {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.UUID;
 
 import io.vilspark.data.DatasetManifest;
+import io.vilspark.registry.StorageWriteException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -37,6 +38,12 @@ final class StagedOutput {
             throw new BadSourceException(output + ": cannot write a dataset at the root of a file system");
         }
         Path staging = new Path(target.getParent(), "." + target.getName() + ".prepare-" + UUID.randomUUID());
+        try {
+            // now, not when the first shard is written: a folder we may not write to stops the job before any work
+            fs.mkdirs(staging);
+        } catch (IOException e) {
+            throw StorageWriteException.of(output, e).orElseThrow(() -> e);
+        }
         return new StagedOutput(fs, target, staging);
     }
 
