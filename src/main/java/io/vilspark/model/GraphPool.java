@@ -1,21 +1,24 @@
 package io.vilspark.model;
 
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.function.BiFunction;
 
+import org.deeplearning4j.nn.layers.samediff.DL4JSameDiffMemoryMgr;
 import org.deeplearning4j.nn.layers.samediff.SameDiffOutputLayer;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.array.SingleThreadArrayHolder;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.deeplearning4j.nn.layers.samediff.DL4JSameDiffMemoryMgr;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
 import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
@@ -28,14 +31,24 @@ import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * Copies of the network's SameDiff graph that all read the layer's own parameter arrays, one per
- * part of a split minibatch ({@link BatchThreads}). A SameDiff graph holds its ops' inputs while it
- * runs, so two threads cannot share one; parameters are only read during a pass, so they can.
+ * The ViL network's SameDiff graphs (with their gradient functions), built once per JVM and
+ * architecture and lent out for one pass at a time, bound to the borrowing network's parameters.
+ *
+ * <p>Building a graph and its gradient function costs seconds, and dl4j-spark builds a new network
+ * on every worker for every averaging round; lending the graphs keeps that cost to once per JVM.
+ * A graph holds its ops' inputs while it runs, so each part of a split minibatch
+ * ({@link BatchThreads}) borrows its own; parameters are only read during a pass, so parts share
+ * them.
  */
-final class GraphReplicas {
-    /** One graph copy and the name of its loss. */
-    record Replica(SameDiff graph, String loss) {
+final class GraphPool {
+    /** A graph and the name of its loss. */
+    record Graph(SameDiff graph, String loss) {
     }
+
+    private record Architecture(ViLConfig config, DataType dataType) {
+    }
+
+    private static final Map<Architecture, Deque<Graph>> IDLE = new ConcurrentHashMap<>();
 
     /**
      * Each part's scratch memory: a workspace per thread that learns its size in the first pass and
@@ -45,36 +58,46 @@ final class GraphReplicas {
             .initialSize(0).overallocationLimit(0.05).policyLearning(LearningPolicy.FIRST_LOOP)
             .policyReset(ResetPolicy.BLOCK_LEFT).policySpill(SpillPolicy.REALLOCATE)
             .policyAllocation(AllocationPolicy.OVERALLOCATE).build();
-    private static final String WORKSPACE = "VIL_BATCH_PART";
+    private static final String WORKSPACE = "VIL_GRAPH_PASS";
 
-    private final ViLNetworkLayer layer;
-    private final Map<String, INDArray> params;
-    private final DataType dataType;
-    private final List<Replica> replicas = new ArrayList<>();
-
-    GraphReplicas(ViLNetworkLayer layer, Map<String, INDArray> params, DataType dataType) {
-        this.layer = layer;
-        this.params = params;
-        this.dataType = dataType;
+    private GraphPool() {
     }
 
     /**
-     * Runs {@code work} on part {@code i} of {@code parts} with replica {@code i}: part 0 on the
-     * calling thread, the others on {@link BatchThreads}' pool; returns the results in part order.
+     * Runs {@code work} on each of {@code parts} with a graph of {@code layer}'s architecture bound to
+     * {@code params}: part 0 on the calling thread, the others on {@link BatchThreads}' pool; returns
+     * the results in part order. Results must not point into the pass's workspace ({@link #detached}).
      */
-    <T> List<T> run(List<Map<String, INDArray>> parts, BiFunction<Replica, Map<String, INDArray>, T> work) {
-        while (replicas.size() < parts.size()) {
-            replicas.add(build());
+    static <T> List<T> run(ViLNetworkLayer layer, DataType dataType, Map<String, INDArray> params,
+                           List<Map<String, INDArray>> parts, BiFunction<Graph, Map<String, INDArray>, T> work) {
+        Architecture architecture = new Architecture(layer.config(), dataType);
+        Deque<Graph> idle = IDLE.computeIfAbsent(architecture, a -> new ConcurrentLinkedDeque<>());
+        List<Graph> borrowed = new ArrayList<>();
+        try {
+            for (int i = 0; i < parts.size(); i++) {
+                Graph g = idle.pollFirst();
+                borrowed.add(g != null ? g : build(layer, dataType));
+                bind(borrowed.get(i).graph(), params);
+            }
+            return runParts(borrowed, parts, work);
+        } finally {
+            borrowed.forEach(idle::addFirst);
         }
-        ExecutorService pool = BatchThreads.pool(Math.max(1, parts.size() - 1));
+    }
+
+    private static <T> List<T> runParts(List<Graph> graphs, List<Map<String, INDArray>> parts,
+                                        BiFunction<Graph, Map<String, INDArray>, T> work) {
         List<Future<T>> others = new ArrayList<>();
-        for (int i = 1; i < parts.size(); i++) {
-            Replica replica = replicas.get(i);
-            Map<String, INDArray> part = parts.get(i);
-            others.add(pool.submit(() -> inWorkspace(replica, part, work)));
+        if (parts.size() > 1) {
+            ExecutorService pool = BatchThreads.pool(parts.size() - 1);
+            for (int i = 1; i < parts.size(); i++) {
+                Graph graph = graphs.get(i);
+                Map<String, INDArray> part = parts.get(i);
+                others.add(pool.submit(() -> inWorkspace(graph, part, work)));
+            }
         }
         List<T> results = new ArrayList<>();
-        results.add(inWorkspace(replicas.get(0), parts.get(0), work));
+        results.add(inWorkspace(graphs.get(0), parts.get(0), work));
         for (Future<T> f : others) {
             try {
                 results.add(f.get());
@@ -91,24 +114,28 @@ final class GraphReplicas {
         return results;
     }
 
+    /** Points the graph's (and its gradient function's) parameter variables at {@code params}. */
+    private static void bind(SameDiff sd, Map<String, INDArray> params) {
+        params.forEach((name, array) -> sd.associateArrayWithVariable(array, sd.getVariable(name)));
+    }
+
     /**
-     * {@code work} with the replica's scratch arrays in this thread's workspace; what it returns
-     * (the requested outputs and gradients) is allocated outside it.
+     * {@code work} with the graph's scratch arrays in this thread's workspace; what it returns is
+     * copied out by the caller ({@link #detached}) before the workspace closes.
      */
-    private static <T> T inWorkspace(Replica replica, Map<String, INDArray> part,
-                                     BiFunction<Replica, Map<String, INDArray>, T> work) {
+    private static <T> T inWorkspace(Graph graph, Map<String, INDArray> part, BiFunction<Graph, Map<String, INDArray>, T> work) {
         DL4JSameDiffMemoryMgr memory = new DL4JSameDiffMemoryMgr(WORKSPACE, null, WORKING_MEMORY, null);
         long thread = Thread.currentThread().getId();
-        for (SameDiff sd : new SameDiff[] {replica.graph(), replica.graph().getFunction("grad")}) {
+        for (SameDiff sd : new SameDiff[] {graph.graph(), graph.graph().getFunction("grad")}) {
             sd.getSessions().computeIfAbsent(thread, id -> SameDiff.getInferenceFactory().create(sd)).setMmgr(memory);
         }
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKING_MEMORY, WORKSPACE)) {
-            return work.apply(replica, part);
+            return work.apply(graph, part);
         }
     }
 
-    /** The network's graph built again, on the same parameter arrays, with its gradient function. */
-    private Replica build() {
+    /** The network's graph with placeholders for images and labels, and its gradient function. */
+    private static Graph build(ViLNetworkLayer layer, DataType dataType) {
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             SameDiff sd = SameDiff.create();
             sd.setArrayHolders(new SingleThreadArrayHolder(), new SingleThreadArrayHolder(), false);
@@ -119,28 +146,31 @@ final class GraphReplicas {
             Map<String, SDVariable> vars = new LinkedHashMap<>();
             layer.getLayerParams().getParamShapes().forEach((name, shape) -> vars.put(name, sd.var(name, dataType, shape)));
             SDVariable loss = layer.defineLayer(sd, images, labels, vars);
-            params.forEach((name, array) -> sd.associateArrayWithVariable(array, sd.getVariable(name)));
             sd.setLossVariables(loss.name());
             if (OpTimings.ENABLED) {
                 sd.addListeners(OpTimings.INSTANCE);
             }
+            // gradients of the parameters only: the images need none
             QuietStdout.call(() -> {
                 sd.createGradFunction();
                 return null;
             });
-            return new Replica(sd, loss.name());
+            return new Graph(sd, loss.name());
         }
     }
 
-    /** A copy of {@code array} outside every workspace (part results outlive their part's workspace). */
+    /** A copy of {@code array} outside every workspace (part results outlive their pass's workspace). */
     static INDArray detached(INDArray array) {
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             return array.dup();
         }
     }
 
-    /** Rows {@code [from, to)} of every placeholder, for each of {@code parts} near-equal parts. */
+    /** Each placeholder's rows split into {@code parts} near-equal consecutive parts. */
     static List<Map<String, INDArray>> split(Map<String, INDArray> placeholders, long rows, int parts) {
+        if (parts == 1) {
+            return List.of(placeholders);
+        }
         List<Map<String, INDArray>> out = new ArrayList<>();
         for (int i = 0; i < parts; i++) {
             long from = rows * i / parts;
