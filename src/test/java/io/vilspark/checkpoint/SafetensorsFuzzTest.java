@@ -1,7 +1,5 @@
 package io.vilspark.checkpoint;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.vilspark.fuzz.FuzzCampaign;
 import io.vilspark.fuzz.HeaderMutation;
 import java.io.ByteArrayOutputStream;
@@ -64,7 +62,7 @@ class SafetensorsFuzzTest {
                         StateDictFiles.read(file);
                     }
                 });
-        assertTrue(result.refused() > result.inputs() / 4, "most mutations must be refused: " + result);
-        assertTrue(result.accepted() > 0, "some mutations still load: " + result);
+        result.assertRefusedAtLeast(0.5);
+        result.assertBothOutcomes();
     }
 }

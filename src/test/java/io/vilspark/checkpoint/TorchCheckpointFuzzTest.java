@@ -1,7 +1,5 @@
 package io.vilspark.checkpoint;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.vilspark.fuzz.FuzzCampaign;
 import io.vilspark.fuzz.ZipRepacker;
 import java.nio.file.Files;
@@ -40,7 +38,7 @@ class TorchCheckpointFuzzTest {
                 .fileSuffix(".th")
                 .iterations(300)
                 .run(tmp, (input, file) -> StateDictFiles.read(file));
-        assertTrue(result.refused() > result.inputs() / 4, "most mutations must be refused: " + result);
-        assertTrue(result.accepted() > 0, "some mutations (in unused bytes) still load: " + result);
+        result.assertRefusedAtLeast(0.5);
+        result.assertBothOutcomes();
     }
 }

@@ -41,8 +41,22 @@ public final class FuzzCampaign {
         byte[] next(List<byte[]> seeds, Random random) throws Exception;
     }
 
-    /** What the campaign saw; tests assert both outcomes occurred, so the inputs were not all trivial. */
-    public record Result(int inputs, int accepted, int refused, long millis) {
+    /** What the campaign saw. */
+    public record Result(int inputs, int accepted, int refused, long millis, boolean replay) {
+
+        /** Both outcomes occurred, so the mutations were neither all harmless nor all rejected at the door. */
+        public void assertBothOutcomes() {
+            if (!replay && (accepted == 0 || refused == 0)) {
+                throw new AssertionError("expected accepted and refused inputs, got " + this);
+            }
+        }
+
+        /** At least this share of the inputs was refused: the reader notices damage. */
+        public void assertRefusedAtLeast(double share) {
+            if (!replay && refused < share * inputs) {
+                throw new AssertionError("expected at least " + share + " of the inputs refused, got " + this);
+            }
+        }
     }
 
     private static final Path FAILURES = Path.of("target", "fuzz-failures");
@@ -130,11 +144,11 @@ public final class FuzzCampaign {
         try {
             if (!replay.isEmpty()) {
                 if (!Path.of(replay).getFileName().toString().startsWith(name + "-")) {
-                    return new Result(0, 0, 0, 0);
+                    return new Result(0, 0, 0, 0, true);
                 }
                 byte[] input = Files.readAllBytes(Path.of(replay));
                 boolean ok = runOne(worker, scratch, target, input, "replay of " + replay, -1, -1);
-                return new Result(1, ok ? 1 : 0, ok ? 0 : 1, 0);
+                return new Result(1, ok ? 1 : 0, ok ? 0 : 1, 0, true);
             }
             while (seconds > 0 ? System.nanoTime() < deadline : done < iterations) {
                 long inputSeed = baseSeed * 1_000_003L + done;
@@ -152,7 +166,7 @@ public final class FuzzCampaign {
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         System.out.printf("fuzz %s: %d inputs in %.1f s (%d accepted, %d refused)%n", name, done, millis / 1000.0,
                 accepted, refused);
-        return new Result(done, accepted, refused, millis);
+        return new Result(done, accepted, refused, millis, false);
     }
 
     /** True when the reader accepted the input, false when it refused it the allowed way; else fails. */

@@ -40,6 +40,9 @@ final class IdxCursor implements Closeable {
             next = 0;
         }
         long bytes = header.recordBytes();
+        if (bytes > Integer.MAX_VALUE - 8) {
+            throw new BadSourceException(path + ": IDX records of " + bytes + " bytes do not fit one array");
+        }
         long toSkip = (index - next) * bytes;
         while (toSkip > 0) {
             long skipped = in.skip(toSkip);
