@@ -123,6 +123,8 @@ final class Lister implements FlatMapFunction<ListingTask, InputItem> {
             return in.readNBytes(h.count());
         } catch (EOFException e) {
             return new byte[0];
+        } catch (java.util.zip.ZipException e) {
+            throw new BadSourceException(path + ": corrupt gzip data in the labels file (" + e.getMessage() + ")");
         }
     }
 
