@@ -84,6 +84,9 @@ public final class ModelFile {
                 }
                 try (InputStream in = zip.getInputStream(entry)) {
                     metadata = JSON.readValue(in, ModelMetadata.class);
+                } catch (com.fasterxml.jackson.core.JacksonException e) {
+                    throw new ModelFileException(source + ": unreadable " + METADATA_ENTRY + " ("
+                            + e.getOriginalMessage() + ")");
                 }
             } catch (java.util.zip.ZipException e) {
                 throw new ModelFileException(source + ": not a readable zip (" + e.getMessage() + ")");
@@ -95,8 +98,9 @@ public final class ModelFile {
             ComputationGraph graph;
             try {
                 graph = ModelSerializer.restoreComputationGraph(local, withUpdater);
-            } catch (RuntimeException e) {
-                throw new ModelFileException(source + ": corrupt model file (" + e.getMessage() + ")");
+            } catch (IOException | RuntimeException e) {
+                // DL4J's reader fails with whatever its zip, JSON or array code throws
+                throw new ModelFileException(source + ": corrupt model file (" + e + ")");
             }
             return new Loaded(ViLModel.of(graph), metadata);
         } finally {
