@@ -88,7 +88,10 @@ public final class ModelFile {
                     throw new ModelFileException(source + ": unreadable " + METADATA_ENTRY + " ("
                             + e.getOriginalMessage() + ")");
                 }
-            } catch (java.util.zip.ZipException e) {
+            } catch (ModelFileException e) {
+                throw e;
+            } catch (IOException e) {
+                // ZipException, or an EOFException from a cut compressed entry: the file's fault (it is a local copy)
                 throw new ModelFileException(source + ": not a readable zip (" + e.getMessage() + ")");
             }
             if (!ModelMetadata.FORMAT.equals(metadata.format()) || metadata.formatVersion() > ModelMetadata.VERSION) {
