@@ -55,7 +55,7 @@ class SafetensorsFuzzTest {
                         : HeaderMutation.mutate(s.get(random.nextInt(s.size())), LAYOUT, random))
                 .allow(CheckpointFormatException.class)
                 .fileSuffix(".safetensors")
-                .iterations(400)
+                .iterations(1000)
                 .run(tmp, (input, file) -> {
                     SafetensorsFile.read(file);
                     if (input.length > 8 && input[8] == '{') {

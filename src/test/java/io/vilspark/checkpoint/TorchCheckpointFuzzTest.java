@@ -36,7 +36,7 @@ class TorchCheckpointFuzzTest {
                 })
                 .allow(CheckpointFormatException.class)
                 .fileSuffix(".th")
-                .iterations(300)
+                .iterations(600)
                 .run(tmp, (input, file) -> StateDictFiles.read(file));
         result.assertRefusedAtLeast(0.5);
         result.assertBothOutcomes();

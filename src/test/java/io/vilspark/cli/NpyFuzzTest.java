@@ -73,7 +73,7 @@ class NpyFuzzTest {
                         : HeaderMutation.mutate(s.get(random.nextInt(s.size())), LAYOUT, random))
                 .allow(CheckpointFormatException.class, BadInputException.class)
                 .fileSuffix(".npy")
-                .iterations(500)
+                .iterations(1000)
                 .run(tmp, (input, file) -> {
                     boolean whole = succeeds(() -> NpyFile.read(file));
                     boolean streamed = succeeds(() -> NpyArrays.read(file.toUri().toString(), hadoop));

@@ -35,7 +35,7 @@ class HoconFuzzTest {
                 .generator((s, random) -> HoconMutation.mutate(s.get(random.nextInt(s.size())), random))
                 .allow(ConfigException.class)
                 .fileSuffix(".conf")
-                .iterations(400)
+                .iterations(800)
                 .run(tmp, (bytes, file) -> {
                     List<ConfigException> refusals = new ArrayList<>();
                     int accepted = 0;

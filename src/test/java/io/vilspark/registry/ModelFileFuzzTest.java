@@ -39,7 +39,7 @@ class ModelFileFuzzTest {
                         : ZipRepacker.mutateEntry(s.get(0), favourites[random.nextInt(favourites.length)], random))
                 .allow(ModelFileException.class)
                 .fileSuffix(".zip")
-                .iterations(200)
+                .iterations(400)
                 .timeoutMillis(30_000)
                 .run(tmp, (bytes, file) -> ModelFile.read(file.toString(), false, hadoop));
         result.assertBothOutcomes();

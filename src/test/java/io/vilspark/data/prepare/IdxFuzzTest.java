@@ -62,7 +62,7 @@ class IdxFuzzTest {
         FuzzCampaign.Result result = FuzzCampaign.named(name)
                 .seeds(List.of(seed, gzip(seed)))
                 .allow(BadSourceException.class)
-                .iterations(400)
+                .iterations(800)
                 .run(tmp, (bytes, file) -> {
                     try (var files = Files.list(tmp.resolve("in"))) {
                         for (Path p : (Iterable<Path>) files::iterator) {

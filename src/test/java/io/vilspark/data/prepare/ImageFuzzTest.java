@@ -42,7 +42,7 @@ class ImageFuzzTest {
                 .seeds(seeds)
                 .allow(NoSuchElementException.class) // never thrown: every outcome must be a Result
                 .allocationBudget(64L * MAX_PIXELS)
-                .iterations(600)
+                .iterations(1500)
                 .run(tmp, (bytes, file) -> {
                     ImageFileEncoder.Result r = encoder.encode(file.toUri().toString(), bytes.length, conf);
                     if (r.ok() ? r.patches().length != encoder.layout().size() : r.skipped() == null) {

@@ -42,7 +42,7 @@ class ParquetShardFuzzTest {
                         : Mutator.mutate(s.get(random.nextInt(s.size())), s.get(random.nextInt(s.size())), random))
                 .allow(ShardDataException.class)
                 .fileSuffix(".parquet")
-                .iterations(300)
+                .iterations(600)
                 .run(tmp, (bytes, file) -> {
                     try (ParquetRecordIterator records = new ParquetRecordIterator(
                             List.of(new org.apache.hadoop.fs.Path(file.toUri())), conf)) {
