@@ -25,7 +25,8 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Bounded by {@code -Dvil.fuzz.iterations=N} (default: the test's own number) or, for long
  * campaigns, {@code -Dvil.fuzz.seconds=S}; {@code -Dvil.fuzz.seed=X} changes the inputs drawn;
- * {@code -Dvil.fuzz.replay=FILE} runs one saved input instead.
+ * {@code -Dvil.fuzz.replay=FILE} runs one saved input instead; {@code -Dvil.fuzz.verbose=true} prints every
+ * refusal (to see what a campaign's inputs reach).
  */
 public final class FuzzCampaign {
 
@@ -195,6 +196,9 @@ public final class FuzzCampaign {
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (isAllowed(cause)) {
+                if (Boolean.getBoolean("vil.fuzz.verbose")) {
+                    System.out.println("fuzz " + name + ", " + what + ": refused: " + cause.getMessage());
+                }
                 return false;
             }
             failure = cause;
