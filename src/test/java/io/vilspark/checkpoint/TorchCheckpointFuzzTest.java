@@ -39,6 +39,7 @@ class TorchCheckpointFuzzTest {
                 .iterations(600)
                 .run(tmp, (input, file) -> StateDictFiles.read(file));
         result.assertRefusedAtLeast(0.5);
+        ZipRepacker.assertNothingEscaped(tmp);
         result.assertBothOutcomes();
     }
 }

@@ -34,6 +34,25 @@ public final class ZipRepacker {
     }
 
     /**
+     * Fails if a file that one of {@link #HOSTILE_NAMES} points at exists after a campaign: no reader
+     * may extract an entry by its name (none should extract at all).
+     */
+    public static void assertNothingEscaped(Path scratch) {
+        List<Path> bases = List.of(scratch, scratch.getParent(), Path.of("").toAbsolutePath(),
+                Path.of(System.getProperty("java.io.tmpdir")));
+        List<Path> targets = new ArrayList<>(List.of(Path.of("/absolute/file")));
+        for (Path base : bases) {
+            targets.add(base.resolve("escaped"));
+            targets.add(base.resolve("evil"));
+        }
+        for (Path t : targets) {
+            if (Files.exists(t)) {
+                throw new AssertionError("a hostile zip entry name was written out: " + t);
+            }
+        }
+    }
+
+    /**
      * The entries of a valid seed archive, in order. Read through the central directory (ZipFile),
      * since torch writes stored entries with data descriptors, which ZipInputStream refuses.
      */

@@ -43,5 +43,6 @@ class ModelFileFuzzTest {
                 .timeoutMillis(30_000)
                 .run(tmp, (bytes, file) -> ModelFile.read(file.toString(), false, hadoop));
         result.assertBothOutcomes();
+        ZipRepacker.assertNothingEscaped(tmp);
     }
 }
