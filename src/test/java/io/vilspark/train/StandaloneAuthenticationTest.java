@@ -58,6 +58,10 @@ class StandaloneAuthenticationTest {
                     + cluster.log("probe-with-secret.err"));
             assertEquals(0, right.exitValue(), cluster.log("probe-with-secret.err"));
             assertTrue(cluster.log("probe-with-secret.out").contains("count: 1000"), cluster.log("probe-with-secret.out"));
+            try (var left = Files.list(cluster.logFile("tmp-probe-with-secret"))) {
+                assertEquals(List.of(), left.filter(f -> f.getFileName().toString().startsWith("vil-submit-")).toList(),
+                        "jobs/submit left its file with the secret behind");
+            }
 
             // each refused driver is turned away in the SASL handshake, with the reason in its own log
             awaitLine(cluster, "probe-without-auth.err", "Expected SaslMessage"); // it does not speak SASL at all
@@ -73,6 +77,25 @@ class StandaloneAuthenticationTest {
         }
     }
 
+    @Test
+    void theLauncherNeverPrintsTheSecret() throws Exception {
+        Path home = Files.createDirectories(dir.resolve("home/bin"));
+        StandaloneCluster.writeExecutable(home.resolve("spark-submit"), "#!/bin/sh\nexit 0\n");
+        Path userProps = dir.resolve("user.conf");
+        Files.writeString(userProps, "spark.executor.cores 2\n");
+        ProcessBuilder pb = new ProcessBuilder("bash", "jobs/submit", "--dry-run", "--master", "spark://127.0.0.1:7077",
+                "--properties-file", userProps.toString(), "train").redirectErrorStream(true);
+        pb.environment().put("SPARK_HOME", home.getParent().toString());
+        pb.environment().put("VIL_SPARK_SECRET", SECRET);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        assertFalse(out.contains(SECRET), out);
+        // the user's properties file is carried into the private one, not passed beside it
+        assertTrue(out.contains("--properties-file PRIVATE-PROPERTIES-FILE-WITH-THE-SECRET"), out);
+        assertFalse(out.contains(userProps.toString()), out);
+    }
+
     /** {@code jobs/submit} with the probe jar as the job jar; output in {@code name.out} / {@code name.err}. */
     private static Process submit(StandaloneCluster cluster, Path sparkHome, Path jar, String name,
             Map<String, String> env) throws IOException {
@@ -85,6 +108,8 @@ class StandaloneAuthenticationTest {
         pb.environment().put("SPARK_HOME", sparkHome.toString());
         pb.environment().put("VIL_JOB_JAR", jar.toString());
         pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        // where jobs/submit puts its private properties file: checked empty once the submission ends
+        pb.environment().put("TMPDIR", Files.createDirectories(cluster.logFile("tmp-" + name)).toString());
         pb.environment().putAll(env);
         pb.redirectOutput(cluster.logFile(name + ".out").toFile()).redirectError(cluster.logFile(name + ".err").toFile());
         return cluster.track(pb.start());
