@@ -105,7 +105,13 @@ public final class ModelFile {
                 // DL4J's reader fails with whatever its zip, JSON or array code throws
                 throw new ModelFileException(source + ": corrupt model file (" + e + ")");
             }
-            return new Loaded(ViLModel.of(graph), metadata);
+            try {
+                return new Loaded(ViLModel.of(graph), metadata);
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                // DL4J loaded a network, but its layer settings (from the file) are not a valid ViL
+                throw new ModelFileException(source + ": the network in the file is not a valid ViL model ("
+                        + e.getMessage() + ")");
+            }
         } finally {
             Files.deleteIfExists(local.toPath());
         }
