@@ -46,6 +46,7 @@ record IdxHeader(int[] dims) {
         return 4L + 4L * dims.length;
     }
 
+    /** Every failure is the file's fault: BadSourceException names it (and is still an IOException). */
     static IdxHeader read(DataInputStream in, String name) throws IOException {
         int magic;
         try {
@@ -54,7 +55,6 @@ record IdxHeader(int[] dims) {
             throw new BadSourceException(name + ": not an IDX file (shorter than its magic number)");
         }
         int type = (magic >>> 8) & 0xFF;
-        // Every failure here is the file's fault: BadSourceException names it (and is still an IOException).
         int ndims = magic & 0xFF;
         if ((magic >>> 16) != 0 || ndims < 1 || ndims > 4) {
             throw new BadSourceException(name + ": not an IDX file (magic number 0x" + Integer.toHexString(magic) + ")");
