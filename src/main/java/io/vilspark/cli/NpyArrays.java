@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.NoSuchFileException;
 
+import io.vilspark.checkpoint.CheckpointFormatException;
 import io.vilspark.checkpoint.NpyFile;
 import io.vilspark.checkpoint.Tensor;
 import io.vilspark.checkpoint.TensorArrays;
@@ -29,7 +30,13 @@ final class NpyArrays {
             throw new NoSuchFileException(location);
         }
         try (InputStream in = new BufferedInputStream(fs.open(path), 1 << 16)) {
-            return NpyFile.read(in, location);
+            Tensor tensor = NpyFile.read(in, location);
+            // A .npy file holds one array: anything after it means the header's shape is not the file's.
+            if (in.read() >= 0) {
+                throw new CheckpointFormatException(location, "npy file has bytes after the array its header "
+                        + "announces (shape " + java.util.Arrays.toString(tensor.shape()) + ")");
+            }
+            return tensor;
         }
     }
 

@@ -15,10 +15,21 @@ final class HoconFiles {
         if (!Files.isRegularFile(file)) {
             throw new ConfigException(file.toString(), null, "no such file");
         }
+        String text;
+        try {
+            // decoded leniently, as Typesafe's own reader does
+            text = new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new ConfigException(file.toString(), null, "cannot read: " + e.getMessage());
+        }
+        HoconNesting.check(text, file.toString());
         try {
             return ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
         } catch (com.typesafe.config.ConfigException e) {
             throw ConfigException.fromTypesafe(e);
+        } catch (StackOverflowError e) {
+            // an included file nested too deeply: the text check above sees only this file
+            throw new ConfigException(file.toString(), null, "objects or lists (or its includes) nested too deeply");
         }
     }
 
@@ -40,6 +51,8 @@ final class HoconFiles {
             return config.resolve();
         } catch (com.typesafe.config.ConfigException e) {
             throw ConfigException.fromTypesafe(e);
+        } catch (StackOverflowError e) {
+            throw new ConfigException(null, null, "substitutions nested or chained too deeply to resolve");
         }
     }
 }

@@ -84,8 +84,14 @@ public final class ModelFile {
                 }
                 try (InputStream in = zip.getInputStream(entry)) {
                     metadata = JSON.readValue(in, ModelMetadata.class);
+                } catch (com.fasterxml.jackson.core.JacksonException e) {
+                    throw new ModelFileException(source + ": unreadable " + METADATA_ENTRY + " ("
+                            + e.getOriginalMessage() + ")");
                 }
-            } catch (java.util.zip.ZipException e) {
+            } catch (ModelFileException e) {
+                throw e;
+            } catch (IOException e) {
+                // ZipException, or an EOFException from a cut compressed entry: the file's fault (it is a local copy)
                 throw new ModelFileException(source + ": not a readable zip (" + e.getMessage() + ")");
             }
             if (!ModelMetadata.FORMAT.equals(metadata.format()) || metadata.formatVersion() > ModelMetadata.VERSION) {
@@ -95,10 +101,17 @@ public final class ModelFile {
             ComputationGraph graph;
             try {
                 graph = ModelSerializer.restoreComputationGraph(local, withUpdater);
-            } catch (RuntimeException e) {
-                throw new ModelFileException(source + ": corrupt model file (" + e.getMessage() + ")");
+            } catch (IOException | RuntimeException e) {
+                // DL4J's reader fails with whatever its zip, JSON or array code throws
+                throw new ModelFileException(source + ": corrupt model file (" + e + ")");
             }
-            return new Loaded(ViLModel.of(graph), metadata);
+            try {
+                return new Loaded(ViLModel.of(graph), metadata);
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                // DL4J loaded a network, but its layer settings (from the file) are not a valid ViL
+                throw new ModelFileException(source + ": the network in the file is not a valid ViL model ("
+                        + e.getMessage() + ")");
+            }
         } finally {
             Files.deleteIfExists(local.toPath());
         }

@@ -36,15 +36,30 @@ final class StandaloneCluster implements AutoCloseable {
     record Worker(int cores, String memory, Map<String, String> conf, Map<String, String> env) {
     }
 
+    /**
+     * What the Master and every Worker get besides their own settings, e.g. {@code spark.authenticate}
+     * as a JVM option and its secret in the environment (never on a command line).
+     */
+    record Daemons(Map<String, String> env, List<String> jvmOptions) {
+        static final Daemons PLAIN = new Daemons(Map.of(), List.of());
+    }
+
     private final Path dir;
     private final Path sparkHome;
+    private final Daemons daemons;
     private final List<Process> processes = new ArrayList<>();
     private final int masterPort;
 
     /** @param dir scratch folder: logs, the workers' work dirs */
     StandaloneCluster(Path dir, Path sparkHome, List<Worker> workers) throws IOException, InterruptedException {
+        this(dir, sparkHome, Daemons.PLAIN, workers);
+    }
+
+    StandaloneCluster(Path dir, Path sparkHome, Daemons daemons, List<Worker> workers)
+            throws IOException, InterruptedException {
         this.dir = Files.createDirectories(dir);
         this.sparkHome = sparkHome;
+        this.daemons = daemons;
         masterPort = freePort();
         try {
             Process master = start("master", List.of("org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
@@ -86,17 +101,27 @@ final class StandaloneCluster implements AutoCloseable {
      * and {@code name.err} in the scratch folder.
      */
     Process submit(String name, List<String> args, String driverMemory, List<String> jvmOptions) throws IOException {
+        return submit(name, args, driverMemory, jvmOptions, Map.of());
+    }
+
+    /** As {@link #submit(String, List, String, List)}, with extra environment for the driver. */
+    Process submit(String name, List<String> args, String driverMemory, List<String> jvmOptions, Map<String, String> env)
+            throws IOException {
         List<String> mainAndArgs = new ArrayList<>();
         mainAndArgs.add("org.apache.spark.deploy.SparkSubmit");
         mainAndArgs.addAll(args);
         List<String> options = new ArrayList<>(jvmOptions);
         options.add("-Xmx" + driverMemory);
-        return launch(name, mainAndArgs, Map.of(), options, false);
+        return launch(name, mainAndArgs, env, options, false);
     }
 
     private Process start(String name, List<String> mainAndArgs, Map<String, String> env, String heap) throws IOException {
         // the daemons log at info, so that the tests can wait for their lines
-        return launch(name, mainAndArgs, env, List.of(heap, "-Dlog4j2.configurationFile=" + daemonLogConfig()), true);
+        List<String> options = new ArrayList<>(List.of(heap, "-Dlog4j2.configurationFile=" + daemonLogConfig()));
+        options.addAll(daemons.jvmOptions());
+        Map<String, String> allEnv = new java.util.HashMap<>(daemons.env());
+        allEnv.putAll(env);
+        return launch(name, mainAndArgs, allEnv, options, true);
     }
 
     private Process launch(String name, List<String> mainAndArgs, Map<String, String> env, List<String> jvmOptions,
@@ -143,6 +168,17 @@ final class StandaloneCluster implements AutoCloseable {
     List<ProcessHandle> executors() {
         return processes.stream().flatMap(Process::descendants)
                 .filter(p -> p.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend")).toList();
+    }
+
+    /** A file in the scratch folder, where {@link #log(String)} reads. */
+    Path logFile(String name) {
+        return dir.resolve(name);
+    }
+
+    /** A process started elsewhere (e.g. a launcher script) that {@link #close()} stops with the cluster's own. */
+    Process track(Process p) {
+        processes.add(p);
+        return p;
     }
 
     /** What a process wrote to {@code name.log} (daemons) or {@code name.out}/{@code name.err} (submissions). */

@@ -40,6 +40,32 @@ final class IdxCursor implements Closeable {
             next = 0;
         }
         long bytes = header.recordBytes();
+        if (bytes > Integer.MAX_VALUE - 8) {
+            throw new BadSourceException(path + ": IDX records of " + bytes + " bytes do not fit one array");
+        }
+        try {
+            skipTo(index, bytes);
+        } catch (java.util.zip.ZipException e) {
+            next = Long.MAX_VALUE; // a broken gzip stream cannot go on: reopen for any later request
+            throw new java.util.zip.ZipException(path + ": corrupt gzip data before record " + index + " ("
+                    + e.getMessage() + ")");
+        }
+        byte[] pixels = new byte[(int) bytes];
+        next = index + 1;
+        try {
+            in.readFully(pixels);
+        } catch (EOFException e) {
+            next = Long.MAX_VALUE; // the stream is spent: reopen for any later request
+            throw new EOFException(path + ": ends inside record " + index);
+        } catch (java.util.zip.ZipException e) {
+            next = Long.MAX_VALUE;
+            throw new java.util.zip.ZipException(path + ": corrupt gzip data in record " + index + " ("
+                    + e.getMessage() + ")");
+        }
+        return new ChwImage(1, header.dims()[1], header.dims()[2], pixels);
+    }
+
+    private void skipTo(long index, long bytes) throws IOException {
         long toSkip = (index - next) * bytes;
         while (toSkip > 0) {
             long skipped = in.skip(toSkip);
@@ -51,15 +77,6 @@ final class IdxCursor implements Closeable {
             }
             toSkip -= skipped;
         }
-        byte[] pixels = new byte[(int) bytes];
-        next = index + 1;
-        try {
-            in.readFully(pixels);
-        } catch (EOFException e) {
-            next = Long.MAX_VALUE; // the stream is spent: reopen for any later request
-            throw new EOFException(path + ": ends inside record " + index);
-        }
-        return new ChwImage(1, header.dims()[1], header.dims()[2], pixels);
     }
 
     @Override

@@ -119,18 +119,12 @@ final class Lister implements FlatMapFunction<ListingTask, InputItem> {
     private static byte[] readLabels(String path, Configuration conf) throws IOException {
         try (DataInputStream in = IdxHeader.open(path, conf)) {
             IdxHeader h = IdxHeader.read(in, path);
-            byte[] labels = new byte[h.count()];
-            int n = 0;
-            while (n < labels.length) {
-                int r = in.read(labels, n, labels.length - n);
-                if (r < 0) {
-                    break;
-                }
-                n += r;
-            }
-            return n == labels.length ? labels : java.util.Arrays.copyOf(labels, n);
+            // grows as bytes arrive: the count is only the header's claim
+            return in.readNBytes(h.count());
         } catch (EOFException e) {
             return new byte[0];
+        } catch (java.util.zip.ZipException e) {
+            throw new BadSourceException(path + ": corrupt gzip data in the labels file (" + e.getMessage() + ")");
         }
     }
 

@@ -5,7 +5,7 @@ import java.util.Locale;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigOrigin;
-import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigObject;
 import io.vilspark.config.ConfigException;
 
 /**
@@ -78,9 +78,11 @@ public record PrepareSettings(String input, String output, SourceFormat format, 
         ConfigException error(String key, String problem) {
             String path = BLOCK + key;
             String where = null;
-            if (config.hasPathOrNull(path)) {
-                ConfigValue v = config.getValue(path);
-                where = describe(v.origin());
+            // getValue refuses a null value, which is what "required" keys hold by default: take its origin from the block
+            if (config.hasPath(BLOCK.substring(0, BLOCK.length() - 1))
+                    && config.getValue(BLOCK.substring(0, BLOCK.length() - 1)) instanceof ConfigObject block
+                    && block.get(key) != null) {
+                where = describe(block.get(key).origin());
             }
             return new ConfigException(where, path, problem);
         }

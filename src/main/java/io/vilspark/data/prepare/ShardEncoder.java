@@ -114,6 +114,8 @@ final class ShardEncoder implements FlatMapFunction<Iterator<Tuple2<Long, InputI
                 image = cursor.read(item.idxIndex());
             } catch (EOFException e) {
                 throw new SkippedInput(SkipReason.TRUNCATED, e.getMessage());
+            } catch (java.util.zip.ZipException e) {
+                throw new SkippedInput(SkipReason.CORRUPT, e.getMessage());
             } catch (IOException e) {
                 throw new SkippedInput(SkipReason.UNREADABLE, e.toString());
             }

@@ -203,6 +203,10 @@ final class SourcePlanner {
                 throw new BadSourceException(images.getPath() + ": IDX images need 3 dimensions [N, rows, cols], found "
                         + ih);
             }
+            if (ih.dims()[1] == 0 || ih.dims()[2] == 0) {
+                throw new BadSourceException(images.getPath() + ": IDX images of " + ih.dims()[1] + "x" + ih.dims()[2]
+                        + " pixels hold no pixels");
+            }
             if ((long) ih.dims()[1] * ih.dims()[2] > settings.maxPixels()) {
                 throw new BadSourceException(images.getPath() + ": IDX images of " + ih.dims()[1] + "x" + ih.dims()[2]
                         + " pixels, more than max_pixels " + settings.maxPixels());

@@ -2,7 +2,6 @@ package io.vilspark.data.read;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -54,7 +53,9 @@ public final class ParquetRecordIterator implements Iterator<ShardRecord>, Close
             }
             return true;
         } catch (IOException e) {
-            throw new UncheckedIOException(current + ": " + e.getMessage(), e);
+            // Damaged pages surface as IOExceptions from Parquet's decoder; the job reports ShardDataException by name.
+            throw new ShardDataException(current + ": cannot read the Parquet data (corrupt file or failed read): "
+                    + e.getMessage(), e);
         } catch (RuntimeException e) {
             if (e instanceof ShardDataException) {
                 throw e;

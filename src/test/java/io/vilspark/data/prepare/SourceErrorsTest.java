@@ -78,9 +78,15 @@ class SourceErrorsTest {
         assertTrue(fails(imagenet).contains("flat ImageNet val/ needs its labels"), fails(imagenet));
 
         Path idx = folder("idx");
-        Files.write(idx.resolve("train-images-idx3-ubyte"), new byte[] {0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 28, 0, 0, 0, 28});
+        // two 28x28 images with their pixels (a header alone claims data the file lacks, refused before the labels)
+        byte[] images = java.util.Arrays.copyOf(new byte[] {0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 28, 0, 0, 0, 28}, 16 + 2 * 28 * 28);
+        Files.write(idx.resolve("train-images-idx3-ubyte"), images);
         Files.write(idx.resolve("train-labels-idx1-ubyte"), new byte[] {0, 0, 8, 1, 0, 0, 0, 3, 1, 2, 3});
         assertTrue(fails(idx).contains("labels do not fit"), fails(idx));
+
+        Path claiming = folder("idx-claiming");
+        Files.write(claiming.resolve("train-images-idx3-ubyte"), new byte[] {0, 0, 8, 3, 0x7f, 0, 0, 0, 0, 0, 0, 28, 0, 0, 0, 28});
+        assertTrue(fails(claiming).contains("far more than the 16-byte file can hold"), fails(claiming));
     }
 
     @Test
