@@ -41,8 +41,13 @@ public final class BatchThreads {
         return (int) Math.max(1, Math.min(threads, rows / MIN_ROWS_PER_PART));
     }
 
-    /** The daemon threads that run all parts but the caller's own; grows to {@code size} when asked. */
-    static synchronized ExecutorService pool(int size) {
+    /**
+     * The daemon threads every part runs on, at least one per core and one per part (grown when
+     * asked for more). Fixed threads, not the callers': each keeps a workspace and a session per
+     * graph, which a caller's thread (a Spark task's, new for many tasks) would take with it.
+     */
+    static synchronized ExecutorService pool(int parts) {
+        int size = Math.max(parts, Runtime.getRuntime().availableProcessors());
         if (pool == null || poolSize < size) {
             if (pool != null) {
                 pool.shutdown();
@@ -50,10 +55,10 @@ public final class BatchThreads {
             AtomicInteger count = new AtomicInteger();
             pool = Executors.newFixedThreadPool(size, r -> {
                 Thread t = new Thread(() -> {
-                    // OpenMP's thread count belongs to each thread: one, as the calling thread's ops
+                    // OpenMP's thread count belongs to each thread: one, as every op here
                     NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(1);
                     r.run();
-                }, "vil-batch-part-" + count.incrementAndGet());
+                }, "vil-graph-pass-" + count.incrementAndGet());
                 t.setDaemon(true);
                 return t;
             });

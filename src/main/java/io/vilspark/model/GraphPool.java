@@ -65,8 +65,7 @@ final class GraphPool {
 
     /**
      * Runs {@code work} on each of {@code parts} with a graph of {@code layer}'s architecture bound to
-     * {@code params}: part 0 on the calling thread, the others on {@link BatchThreads}' pool; returns
-     * the results in part order. Results must not point into the pass's workspace ({@link #detached}).
+     * {@code params}, on {@link BatchThreads}' pass threads; returns the results in part order. Results must not point into the pass's workspace ({@link #detached}).
      */
     static <T> List<T> run(ViLNetworkLayer layer, DataType dataType, Map<String, INDArray> params,
                            List<Map<String, INDArray>> parts, BiFunction<Graph, Map<String, INDArray>, T> work) {
@@ -85,20 +84,18 @@ final class GraphPool {
         }
     }
 
+    /** Every part on the pass threads (none on the caller's), results in part order. */
     private static <T> List<T> runParts(List<Graph> graphs, List<Map<String, INDArray>> parts,
                                         BiFunction<Graph, Map<String, INDArray>, T> work) {
-        List<Future<T>> others = new ArrayList<>();
-        if (parts.size() > 1) {
-            ExecutorService pool = BatchThreads.pool(parts.size() - 1);
-            for (int i = 1; i < parts.size(); i++) {
-                Graph graph = graphs.get(i);
-                Map<String, INDArray> part = parts.get(i);
-                others.add(pool.submit(() -> inWorkspace(graph, part, work)));
-            }
+        ExecutorService pool = BatchThreads.pool(parts.size());
+        List<Future<T>> futures = new ArrayList<>();
+        for (int i = 0; i < parts.size(); i++) {
+            Graph graph = graphs.get(i);
+            Map<String, INDArray> part = parts.get(i);
+            futures.add(pool.submit(() -> inWorkspace(graph, part, work)));
         }
         List<T> results = new ArrayList<>();
-        results.add(inWorkspace(graphs.get(0), parts.get(0), work));
-        for (Future<T> f : others) {
+        for (Future<T> f : futures) {
             try {
                 results.add(f.get());
             } catch (InterruptedException e) {
@@ -107,6 +104,9 @@ final class GraphPool {
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof RuntimeException r) {
                     throw r;
+                }
+                if (e.getCause() instanceof Error err) {
+                    throw err;
                 }
                 throw new IllegalStateException("a minibatch part failed", e.getCause());
             }
