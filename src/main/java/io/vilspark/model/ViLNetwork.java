@@ -17,6 +17,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runtime of {@link ViLNetworkLayer}: DL4J's SameDiff output layer, computed by graphs borrowed
@@ -34,6 +36,8 @@ public class ViLNetwork extends SameDiffOutputLayer {
     private double lastLoss = Double.NaN;
     private INDArray lastLossInput;
     private INDArray lastLossLabels;
+    private static final Logger LOG = LoggerFactory.getLogger(ViLNetwork.class);
+    private static volatile boolean warnedEmpty;
 
     public ViLNetwork(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -93,9 +97,9 @@ public class ViLNetwork extends SameDiffOutputLayer {
             forgetLoss();
         } else {
             assertInputSet(false);
-            loss = loss();
+            loss = isEmpty(input) ? 0 : loss();
         }
-        return (loss + fullNetRegTerm) / input.size(0);
+        return isEmpty(input) ? 0 : (loss + fullNetRegTerm) / input.size(0);
     }
 
     /** The summed loss of the current input and labels, in inference mode. */
@@ -119,6 +123,9 @@ public class ViLNetwork extends SameDiffOutputLayer {
             throw new IllegalStateException("cannot train the ViL network without labels");
         }
         List<String> paramNames = new ArrayList<>(paramTable.keySet());
+        if (isEmpty(input)) {
+            return emptyMinibatch(paramNames);
+        }
         List<OutAndGrad> results;
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             results = GraphPool.run(network(), dataType, paramTable, parts(placeholders(input, true, true), input.size(0)),
@@ -141,6 +148,30 @@ public class ViLNetwork extends SameDiffOutputLayer {
         lastLossLabels = labels;
         // the network's input is the images: nothing below this layer needs their gradient
         return new Pair<>(gradient, null);
+    }
+
+    /**
+     * dl4j-spark's workers sometimes hand over a minibatch without rows (seen once per epoch in some
+     * epochs of the demo, from the worker's re-batching of the partition): SameDiff cannot run on it,
+     * so it contributes nothing: a zero gradient and a zero loss.
+     */
+    private Pair<Gradient, INDArray> emptyMinibatch(List<String> paramNames) {
+        if (!warnedEmpty) {
+            warnedEmpty = true;
+            LOG.warn("a minibatch without rows reached the ViL network: it contributes a zero gradient");
+        }
+        Gradient gradient = new DefaultGradient();
+        for (String name : paramNames) {
+            gradient.gradientForVariable().put(name, gradTable.get(name).assign(0));
+        }
+        lastLoss = 0;
+        lastLossInput = input;
+        lastLossLabels = labels;
+        return new Pair<>(gradient, null);
+    }
+
+    private static boolean isEmpty(INDArray array) {
+        return array.isEmpty() || array.length() == 0;
     }
 
     /**

@@ -123,4 +123,20 @@ class BatchSplitTest {
         assertEquals(whole.score(), split.score(), 1e-5 * Math.abs(whole.score()), "score with the same drop-path draw");
         assertClose(whole.gradient(), split.gradient(), 1e-5, "gradient with the same drop-path draw");
     }
+
+    @Test
+    void anEmptyMinibatchContributesAZeroGradientAndNoError() {
+        ComputationGraph graph = network(CONFIG);
+        graph.initGradientsView();
+        ViLNetwork layer = (ViLNetwork) graph.getLayer(ViLGraph.NETWORK);
+        layer.setInput(Nd4j.empty(DataType.FLOAT), org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces());
+        layer.setLabels(Nd4j.empty(DataType.FLOAT));
+        org.deeplearning4j.nn.gradient.Gradient g = layer.backpropGradient(null,
+                org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces()).getFirst();
+        assertEquals(graph.getLayer(ViLGraph.NETWORK).paramTable().size(), g.gradientForVariable().size());
+        for (INDArray grad : g.gradientForVariable().values()) {
+            assertEquals(0.0, grad.amaxNumber().doubleValue(), "gradient of an empty minibatch");
+        }
+        assertEquals(0.0, layer.computeScore(0, true, org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces()));
+    }
 }
