@@ -151,14 +151,14 @@ public class ViLNetwork extends SameDiffOutputLayer {
     }
 
     /**
-     * dl4j-spark's workers sometimes hand over a minibatch without rows (seen once per epoch in some
-     * epochs of the demo, from the worker's re-batching of the partition): SameDiff cannot run on it,
-     * so it contributes nothing: a zero gradient and a zero loss.
+     * dl4j-spark's worker sometimes hands over a minibatch without images ({@link #isEmpty}): SameDiff
+     * cannot run on it, so it contributes nothing: a zero gradient and a zero loss.
      */
     private Pair<Gradient, INDArray> emptyMinibatch(List<String> paramNames) {
         if (!warnedEmpty) {
             warnedEmpty = true;
-            LOG.warn("a minibatch without rows reached the ViL network: it contributes a zero gradient");
+            LOG.warn("a minibatch without images (features of shape {}) reached the ViL network: it contributes "
+                    + "a zero gradient", java.util.Arrays.toString(input.shape()));
         }
         Gradient gradient = new DefaultGradient();
         for (String name : paramNames) {
@@ -170,8 +170,12 @@ public class ViLNetwork extends SameDiffOutputLayer {
         return new Pair<>(gradient, null);
     }
 
-    private static boolean isEmpty(INDArray array) {
-        return array.isEmpty() || array.length() == 0;
+    /**
+     * No images in it: an empty array, or (what dl4j-spark 1.0.0-M2's worker was seen to hand over
+     * once in epoch 3 of the demo) a scalar in place of the minibatch.
+     */
+    private static boolean isEmpty(INDArray images) {
+        return images.isEmpty() || images.rank() != 4 || images.size(0) == 0;
     }
 
     /**

@@ -125,12 +125,19 @@ class BatchSplitTest {
     }
 
     @Test
-    void anEmptyMinibatchContributesAZeroGradientAndNoError() {
+    void aMinibatchWithoutImagesContributesAZeroGradientAndNoError() {
+        for (INDArray images : new INDArray[] {Nd4j.empty(DataType.FLOAT), Nd4j.scalar(DataType.FLOAT, 0.5)}) {
+            assertZeroGradientAndScore(images);
+        }
+    }
+
+    /** An empty array, and the scalar dl4j-spark's worker was seen to pass for a minibatch. */
+    private static void assertZeroGradientAndScore(INDArray images) {
         ComputationGraph graph = network(CONFIG);
         graph.initGradientsView();
         ViLNetwork layer = (ViLNetwork) graph.getLayer(ViLGraph.NETWORK);
-        layer.setInput(Nd4j.empty(DataType.FLOAT), org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces());
-        layer.setLabels(Nd4j.empty(DataType.FLOAT));
+        layer.setInput(images, org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces());
+        layer.setLabels(images.dup());
         org.deeplearning4j.nn.gradient.Gradient g = layer.backpropGradient(null,
                 org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces()).getFirst();
         assertEquals(graph.getLayer(ViLGraph.NETWORK).paramTable().size(), g.gradientForVariable().size());
