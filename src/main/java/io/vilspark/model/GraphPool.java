@@ -166,11 +166,13 @@ final class GraphPool {
         }
     }
 
-    /** Each placeholder's rows split into {@code parts} near-equal consecutive parts. */
+    /**
+     * Each placeholder's rows split into {@code parts} near-equal consecutive parts, copied out of
+     * every workspace: the passes run on other threads, and the caller's arrays may live in a
+     * workspace of its own (dl4j-spark's prefetching iterator frees its workspace when the last
+     * minibatch of a round is taken, while that minibatch is still being trained on).
+     */
     static List<Map<String, INDArray>> split(Map<String, INDArray> placeholders, long rows, int parts) {
-        if (parts == 1) {
-            return List.of(placeholders);
-        }
         List<Map<String, INDArray>> out = new ArrayList<>();
         for (int i = 0; i < parts; i++) {
             long from = rows * i / parts;
@@ -183,11 +185,14 @@ final class GraphPool {
     }
 
     private static INDArray rowsOf(INDArray array, long from, long to) {
+        if (from == 0 && to == array.size(0)) {
+            return detached(array);
+        }
         INDArrayIndex[] index = new INDArrayIndex[array.rank()];
         index[0] = NDArrayIndex.interval(from, to);
         for (int d = 1; d < index.length; d++) {
             index[d] = NDArrayIndex.all();
         }
-        return array.get(index).dup();
+        return detached(array.get(index));
     }
 }
