@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -48,7 +47,18 @@ final class GraphPool {
     private record Architecture(ViLConfig config, DataType dataType) {
     }
 
-    private static final Map<Architecture, Deque<Graph>> IDLE = new ConcurrentHashMap<>();
+    /**
+     * Idle graphs of the architectures used last, least recently used first: a JVM that meets many
+     * architectures (tests, a driver loading several models) keeps only a few, since each idle graph
+     * also keeps the parameter arrays it was last bound to.
+     */
+    private static final int ARCHITECTURES_KEPT = 3;
+    private static final Map<Architecture, Deque<Graph>> IDLE = new LinkedHashMap<>(8, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Architecture, Deque<Graph>> eldest) {
+            return size() > ARCHITECTURES_KEPT;
+        }
+    };
 
     /**
      * Each part's scratch memory: a workspace per thread that learns its size in the first pass and
@@ -70,7 +80,10 @@ final class GraphPool {
     static <T> List<T> run(ViLNetworkLayer layer, DataType dataType, Map<String, INDArray> params,
                            List<Map<String, INDArray>> parts, BiFunction<Graph, Map<String, INDArray>, T> work) {
         Architecture architecture = new Architecture(layer.config(), dataType);
-        Deque<Graph> idle = IDLE.computeIfAbsent(architecture, a -> new ConcurrentLinkedDeque<>());
+        Deque<Graph> idle;
+        synchronized (IDLE) {
+            idle = IDLE.computeIfAbsent(architecture, a -> new ConcurrentLinkedDeque<>());
+        }
         List<Graph> borrowed = new ArrayList<>();
         try {
             for (int i = 0; i < parts.size(); i++) {
