@@ -17,6 +17,8 @@ import org.deeplearning4j.nn.layers.samediff.SameDiffOutputLayer;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.array.SingleThreadArrayHolder;
+import org.nd4j.autodiff.samediff.internal.InferenceSession;
+import org.nd4j.autodiff.samediff.internal.memory.ArrayCacheMemoryMgr;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
@@ -61,14 +63,20 @@ final class GraphPool {
     };
 
     /**
-     * Each part's scratch memory: a workspace per thread that learns its size in the first pass and
-     * is then reused, as DL4J does for its layers (fresh allocations cost twice the compute here).
+     * Each training part's scratch memory: a workspace per thread that learns its size in the first
+     * pass and is then reused, as DL4J does for its layers (fresh allocations cost twice the compute
+     * here; a training pass keeps nearly every intermediate result for its backward pass anyway).
      */
     private static final WorkspaceConfiguration WORKING_MEMORY = WorkspaceConfiguration.builder()
             .initialSize(0).overallocationLimit(0.05).policyLearning(LearningPolicy.FIRST_LOOP)
             .policyReset(ResetPolicy.BLOCK_LEFT).policySpill(SpillPolicy.REALLOCATE)
             .policyAllocation(AllocationPolicy.OVERALLOCATE).build();
     private static final String WORKSPACE = "VIL_GRAPH_PASS";
+    /**
+     * Share of the off-heap limit each inference session may keep as cached arrays (SameDiff's
+     * default, 25% per session, adds up to gigabytes over a pool's graphs and threads).
+     */
+    private static final double INFERENCE_CACHE_FRACTION = 0.03;
 
     private GraphPool() {
     }
@@ -77,7 +85,7 @@ final class GraphPool {
      * Runs {@code work} on each of {@code parts} with a graph of {@code layer}'s architecture bound to
      * {@code params}, on {@link BatchThreads}' pass threads; returns the results in part order. Results must not point into the pass's workspace ({@link #detached}).
      */
-    static <T> List<T> run(ViLNetworkLayer layer, DataType dataType, Map<String, INDArray> params,
+    static <T> List<T> run(ViLNetworkLayer layer, DataType dataType, Map<String, INDArray> params, boolean training,
                            List<Map<String, INDArray>> parts, BiFunction<Graph, Map<String, INDArray>, T> work) {
         Architecture architecture = new Architecture(layer.config(), dataType);
         Deque<Graph> idle;
@@ -91,21 +99,21 @@ final class GraphPool {
                 borrowed.add(g != null ? g : build(layer, dataType));
                 bind(borrowed.get(i).graph(), params);
             }
-            return runParts(borrowed, parts, work);
+            return runParts(borrowed, parts, training, work);
         } finally {
             borrowed.forEach(idle::addFirst);
         }
     }
 
     /** Every part on the pass threads (none on the caller's), results in part order. */
-    private static <T> List<T> runParts(List<Graph> graphs, List<Map<String, INDArray>> parts,
+    private static <T> List<T> runParts(List<Graph> graphs, List<Map<String, INDArray>> parts, boolean training,
                                         BiFunction<Graph, Map<String, INDArray>, T> work) {
         ExecutorService pool = BatchThreads.pool(parts.size());
         List<Future<T>> futures = new ArrayList<>();
         for (int i = 0; i < parts.size(); i++) {
             Graph graph = graphs.get(i);
             Map<String, INDArray> part = parts.get(i);
-            futures.add(pool.submit(() -> inWorkspace(graph, part, work)));
+            futures.add(pool.submit(() -> training ? inWorkspace(graph, part, work) : inferring(graph, part, work)));
         }
         List<T> results = new ArrayList<>();
         for (Future<T> f : futures) {
@@ -143,6 +151,23 @@ final class GraphPool {
             sd.getSessions().computeIfAbsent(thread, id -> SameDiff.getInferenceFactory().create(sd)).setMmgr(memory);
         }
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKING_MEMORY, WORKSPACE)) {
+            return work.apply(graph, part);
+        }
+    }
+
+    /**
+     * {@code work} without a workspace, each array released to a cache as soon as no later op needs
+     * it: a forward pass keeps little alive at once, while a workspace would hold every intermediate
+     * result until the pass ends (gigabytes for ViL-T at 224).
+     */
+    private static <T> T inferring(Graph graph, Map<String, INDArray> part, BiFunction<Graph, Map<String, INDArray>, T> work) {
+        SameDiff sd = graph.graph();
+        InferenceSession session = sd.getSessions().computeIfAbsent(Thread.currentThread().getId(),
+                id -> SameDiff.getInferenceFactory().create(sd));
+        if (!(session.getMmgr() instanceof ArrayCacheMemoryMgr)) {
+            session.setMmgr(new ArrayCacheMemoryMgr(INFERENCE_CACHE_FRACTION, 1024, 2.0));
+        }
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             return work.apply(graph, part);
         }
     }

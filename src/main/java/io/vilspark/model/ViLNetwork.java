@@ -105,7 +105,7 @@ public class ViLNetwork extends SameDiffOutputLayer {
     /** The summed loss of the current input and labels, in inference mode. */
     private double loss() {
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            List<Double> losses = GraphPool.run(network(), dataType, paramTable,
+            List<Double> losses = GraphPool.run(network(), dataType, paramTable, false,
                     parts(placeholders(input, true, false), input.size(0)),
                     (g, part) -> g.graph().outputSingle(part, g.loss()).getDouble(0));
             return losses.stream().mapToDouble(Double::doubleValue).sum();
@@ -128,7 +128,7 @@ public class ViLNetwork extends SameDiffOutputLayer {
         }
         List<OutAndGrad> results;
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            results = GraphPool.run(network(), dataType, paramTable, parts(placeholders(input, true, true), input.size(0)),
+            results = GraphPool.run(network(), dataType, paramTable, true, parts(placeholders(input, true, true), input.size(0)),
                     (g, part) -> g.graph().calculateGradientsAndOutputs(part, List.of(g.loss()), paramNames));
         }
         Gradient gradient = new DefaultGradient();
@@ -190,7 +190,7 @@ public class ViLNetwork extends SameDiffOutputLayer {
     /** As {@link #outputs(INDArray, List)}; in {@code training} mode with freshly drawn drop-path masks. */
     Map<String, INDArray> outputs(INDArray images, List<String> names, boolean training) {
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            List<Map<String, INDArray>> results = GraphPool.run(network(), dataType, paramTable,
+            List<Map<String, INDArray>> results = GraphPool.run(network(), dataType, paramTable, false,
                     parts(placeholders(images, false, training), images.size(0)),
                     (g, part) -> {
                         Map<String, INDArray> out = new HashMap<>(g.graph().output(part, names));
