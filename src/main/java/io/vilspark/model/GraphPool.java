@@ -222,15 +222,22 @@ final class GraphPool {
         return out;
     }
 
+    /**
+     * Rows {@code [from, to)} of a copy of {@code array}: ND4J 1.0.0-M2.1 returns an empty array for
+     * row intervals past the middle of a view that starts inside a larger array (as the rest of a
+     * minibatch that dl4j-spark's worker split off to fill the previous one), so only an array of
+     * its own is sliced.
+     */
     private static INDArray rowsOf(INDArray array, long from, long to) {
+        INDArray own = detached(array);
         if (from == 0 && to == array.size(0)) {
-            return detached(array);
+            return own;
         }
-        INDArrayIndex[] index = new INDArrayIndex[array.rank()];
+        INDArrayIndex[] index = new INDArrayIndex[own.rank()];
         index[0] = NDArrayIndex.interval(from, to);
         for (int d = 1; d < index.length; d++) {
             index[d] = NDArrayIndex.all();
         }
-        return detached(array.get(index));
+        return detached(own.get(index));
     }
 }

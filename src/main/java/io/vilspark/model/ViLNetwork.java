@@ -151,8 +151,8 @@ public class ViLNetwork extends SameDiffOutputLayer {
     }
 
     /**
-     * dl4j-spark's worker sometimes hands over a minibatch without images ({@link #isEmpty}): SameDiff
-     * cannot run on it, so it contributes nothing: a zero gradient and a zero loss.
+     * A minibatch without rows contributes nothing: a zero gradient and a zero loss (SameDiff cannot
+     * run on it).
      */
     private Pair<Gradient, INDArray> emptyMinibatch(List<String> paramNames) {
         if (!warnedEmpty) {
@@ -170,12 +170,16 @@ public class ViLNetwork extends SameDiffOutputLayer {
         return new Pair<>(gradient, null);
     }
 
-    /**
-     * No images in it: an empty array, or (what dl4j-spark 1.0.0-M2's worker was seen to hand over
-     * once in epoch 3 of the demo) a scalar in place of the minibatch.
-     */
+    /** No rows in it; anything but a batch of images {@code [B, C, H, W]} is refused. */
     private static boolean isEmpty(INDArray images) {
-        return images.isEmpty() || images.rank() != 4 || images.size(0) == 0;
+        if (images.isEmpty() || images.rank() == 4 && images.size(0) == 0) {
+            return true;
+        }
+        if (images.rank() != 4) {
+            throw new IllegalArgumentException("the ViL network takes images [batch, channels, height, width], got "
+                    + "an array of shape " + java.util.Arrays.toString(images.shape()));
+        }
+        return false;
     }
 
     /**

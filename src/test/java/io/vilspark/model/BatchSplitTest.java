@@ -126,12 +126,48 @@ class BatchSplitTest {
 
     @Test
     void aMinibatchWithoutImagesContributesAZeroGradientAndNoError() {
-        for (INDArray images : new INDArray[] {Nd4j.empty(DataType.FLOAT), Nd4j.scalar(DataType.FLOAT, 0.5)}) {
+        for (INDArray images : new INDArray[] {Nd4j.empty(DataType.FLOAT), Nd4j.create(DataType.FLOAT, 0, 1, 8, 8)}) {
             assertZeroGradientAndScore(images);
         }
     }
 
-    /** An empty array, and the scalar dl4j-spark's worker was seen to pass for a minibatch. */
+    @Test
+    void anArrayThatIsNoBatchOfImagesIsRefusedByName() {
+        ComputationGraph graph = network(CONFIG);
+        graph.initGradientsView();
+        ViLNetwork layer = (ViLNetwork) graph.getLayer(ViLGraph.NETWORK);
+        layer.setInput(Nd4j.scalar(DataType.FLOAT, 0.5), org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces());
+        layer.setLabels(Nd4j.zeros(DataType.FLOAT, 1, 5));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> layer.backpropGradient(null, org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces()));
+        assertTrue(e.getMessage().contains("got an array of shape []"), e.getMessage());
+    }
+
+    /**
+     * The demo's failure in epoch 3: dl4j-spark's worker fills a minibatch with the first rows of the
+     * next one and passes the rest on as a view into it; ND4J 1.0.0-M2.1 sliced the second half of
+     * such a view into an empty array, and the pass failed. Every cut of a 128-row minibatch, as the
+     * worker makes it, must split into parts that give the gradient of the same rows as an array of
+     * their own.
+     */
+    @Test
+    void aMinibatchThatIsTheRestOfAnotherSplitsLikeItsOwnCopy() {
+        ComputationGraph graph = network(CONFIG);
+        DataSet whole = data(128, 9);
+        for (int cut : new int[] {1, 43, 64, 100, 124}) {
+            org.nd4j.linalg.indexing.INDArrayIndex rest = org.nd4j.linalg.indexing.NDArrayIndex.interval(cut, 128);
+            org.nd4j.linalg.indexing.INDArrayIndex all = org.nd4j.linalg.indexing.NDArrayIndex.all();
+            DataSet view = new DataSet(whole.getFeatures().get(rest, all, all, all), whole.getLabels().get(rest, all));
+            DataSet own = new DataSet(view.getFeatures().dup(), view.getLabels().dup());
+            Pass expected = pass(graph, own, 1);
+            Pass split = pass(graph, view, 2);
+            assertEquals(expected.score(), split.score(), 1e-5 * Math.abs(expected.score()), "cut " + cut + ": score");
+            assertClose(expected.gradient(), split.gradient(), 1e-5, "cut " + cut + ": gradient");
+            assertClose(expected.probabilities(), split.probabilities(), 1e-6, "cut " + cut + ": probabilities");
+        }
+    }
+
+    /** An empty array and an array of no rows. */
     private static void assertZeroGradientAndScore(INDArray images) {
         ComputationGraph graph = network(CONFIG);
         graph.initGradientsView();
