@@ -2,6 +2,8 @@ package io.vilspark.train;
 
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -9,14 +11,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobEnd;
+import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.scheduler.StageInfo;
+import scala.collection.JavaConverters;
 
 /**
  * Progress of one epoch on the driver. Parameter averaging runs one Spark job per averaging round
- * (every worker trains {@code averaging_frequency} minibatches, then the driver averages), so
- * finished jobs count finished rounds: a periodic line with rounds done, images/s and ETA.
+ * (every worker trains {@code averaging_frequency} minibatches, then the driver averages by a
+ * tree aggregation), so finished aggregation jobs count finished rounds (the epoch's other jobs, such
+ * as DL4J counting the data, do not): a periodic line with rounds done, images/s and ETA.
  */
 final class TrainingProgress extends SparkListener implements AutoCloseable {
+    /** The call site Spark names a round's stages after. */
+    static final String ROUND_CALL_SITE = "treeAggregate at ParameterAveragingTrainingMaster";
     private final AtomicInteger jobsDone = new AtomicInteger();
+    private final Set<Integer> roundJobs = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "vil-train-progress");
         t.setDaemon(true);
@@ -49,13 +58,29 @@ final class TrainingProgress extends SparkListener implements AutoCloseable {
     }
 
     @Override
+    public void onJobStart(SparkListenerJobStart jobStart) {
+        for (StageInfo stage : JavaConverters.seqAsJavaList(jobStart.stageInfos())) {
+            if (stage.name().startsWith(ROUND_CALL_SITE)) {
+                roundJobs.add(jobStart.jobId());
+                return;
+            }
+        }
+    }
+
+    @Override
     public void onJobEnd(SparkListenerJobEnd jobEnd) {
-        jobsDone.incrementAndGet();
+        if (roundJobs.remove(jobEnd.jobId())) {
+            jobsDone.incrementAndGet();
+        }
+    }
+
+    /** Averaging rounds finished since the epoch started (or since this listener was added). */
+    int roundsDone() {
+        return jobsDone.get();
     }
 
     String line() {
         double seconds = (System.nanoTime() - epochStart) / 1e9;
-        // the first jobs of an epoch count and cache the data; training rounds follow
         int done = Math.min(jobsDone.get(), rounds);
         double imagesPerSecond = done * imagesPerRound / Math.max(seconds, 1e-9);
         String eta = done == 0 ? "?" : format(Duration.ofSeconds((long) (seconds / done * (rounds - done))));

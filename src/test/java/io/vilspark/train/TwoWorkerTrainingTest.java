@@ -66,8 +66,18 @@ class TwoWorkerTrainingTest {
     void afterEveryAveragingRoundTheModelIsTheMeanOfTheTwoWorkers() throws Exception {
         CollectionAccumulator<Snapshot> snapshots = spark.sparkContext().collectionAccumulator("worker snapshots");
         String out = dir.resolve("averaging").toString();
-        TrainJob.Result result = train(out, false, List.of(new WorkerSnapshots(snapshots)), quiet());
+        TrainingProgress progress = new TrainingProgress(quiet(), 3600);
+        spark.sparkContext().addSparkListener(progress);
+        TrainJob.Result result;
+        try {
+            result = train(out, false, List.of(new WorkerSnapshots(snapshots)), quiet());
+        } finally {
+            spark.sparkContext().removeSparkListener(progress);
+            progress.close();
+        }
         assertEquals(2 * STEPS_PER_EPOCH, result.last().step());
+        // the driver's progress counts the rounds, not the jobs that count data or evaluate
+        assertEquals(2 * ROUNDS_PER_EPOCH, progress.roundsDone(), "rounds counted by the progress line");
 
         // Spark stage ids grow with submission: one training stage per averaging round, in order
         TreeMap<Integer, Map<Integer, List<Snapshot>>> rounds = snapshots.value().stream().collect(Collectors.groupingBy(
