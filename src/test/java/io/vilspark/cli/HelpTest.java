@@ -25,7 +25,7 @@ class HelpTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"import", "predict", "bench", "train", "bench-train", "evaluate", "extract", "bench-extract"})
+    @CsvSource({"import", "predict", "bench", "bench-forms", "train", "bench-train", "evaluate", "extract", "bench-extract"})
     void subcommandHelpMentionsEachOption(String command) {
         CliRun run = CliRun.of(command, "--help");
         assertEquals(0, run.exitCode(), run::toString);
