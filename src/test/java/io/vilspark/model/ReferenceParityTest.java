@@ -43,8 +43,8 @@ class ReferenceParityTest {
                 Arguments.of("mono28_avg", "weights.safetensors", "chunkwise", 5),
                 Arguments.of("vil2_tiny", "weights.safetensors", "chunkwise", 64),
                 Arguments.of("tiny_rgb32_official_layout", "checkpoint.th", "chunkwise", 3),
-                Arguments.of("tiny_rgb32", "weights.safetensors", "recurrent", 0),
-                Arguments.of("mono28_avg", "weights.safetensors", "recurrent", 0));
+                Arguments.of("tiny_rgb32", "weights.safetensors", "recurrent", 64),
+                Arguments.of("mono28_avg", "weights.safetensors", "recurrent", 64));
     }
 
     static Stream<Arguments> trainingCases() {
@@ -56,8 +56,8 @@ class ReferenceParityTest {
                 Arguments.of("tiny_rgb32", "weights.safetensors", "chunkwise", 5),
                 Arguments.of("mono28_avg", "weights.safetensors", "chunkwise", 5),
                 Arguments.of("mono28_avg", "weights.safetensors", "chunkwise", 16),
-                Arguments.of("tiny_rgb32", "weights.safetensors", "recurrent", 0),
-                Arguments.of("mono28_avg", "weights.safetensors", "recurrent", 0));
+                Arguments.of("tiny_rgb32", "weights.safetensors", "recurrent", 64),
+                Arguments.of("mono28_avg", "weights.safetensors", "recurrent", 64));
     }
 
     private static ViLModel load(ReferenceCase c, String weights, String form, int chunkSize) throws Exception {
