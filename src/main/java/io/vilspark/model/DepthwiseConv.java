@@ -35,7 +35,7 @@ final class DepthwiseConv {
                     .reshape(channels, seqLen, seqLen);
             return sd.mmul(x.reshape(channels, -1, seqLen), matrices).reshape(channels, -1);
         }
-        return shifted(sd, x, taps, gridH, gridW, reverse);
+        return shifted(sd, x, taps, channels, gridH, gridW, reverse);
     }
 
     /**
@@ -68,8 +68,8 @@ final class DepthwiseConv {
      * GraphOps#scaleChannels}) rather than broadcast from {@code [C, 1, 1, 1]}: ND4J's broadcasting
      * multiply_bp is ~20x slower than a same-shape one.
      */
-    static SDVariable shifted(SameDiff sd, SDVariable x, SDVariable taps, int gridH, int gridW, boolean reverse) {
-        long channels = taps.getShape()[0];
+    static SDVariable shifted(SameDiff sd, SDVariable x, SDVariable taps, long channels, int gridH, int gridW, boolean reverse) {
+        // channels passed in: a reshaped variable's shape is not known while the layer's graph is defined
         SDVariable onesRow = sd.onesLike(x.get(SDIndex.interval(0, 1), SDIndex.all()));    // [1, B*S]
         SDVariable padded = sd.nn().pad(x.reshape(channels, -1, gridH, gridW),
                 sd.constant(Nd4j.createFromArray(new int[][] {{0, 0}, {0, 0}, {1, 1}, {1, 1}})), 0.0);

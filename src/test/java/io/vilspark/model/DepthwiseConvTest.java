@@ -34,7 +34,7 @@ class DepthwiseConvTest {
             // the shifted form takes the taps as [C, 9]
             SDVariable wv = sd.var("w", form == 0 ? w.dup() : w.reshape(channels, 9).dup());
             SDVariable y = form == 0 ? DepthwiseConv.define(sd, xv, wv, gridH, gridW, reverse)
-                    : DepthwiseConv.shifted(sd, xv, wv, gridH, gridW, reverse);
+                    : DepthwiseConv.shifted(sd, xv, wv, channels, gridH, gridW, reverse);
             sd.setLossVariables(y.mul(sd.constant(r)).sum());
             outputs[form] = y.eval();
             results[form] = sd.calculateGradients(Map.of(), List.of("x", "w"));
