@@ -23,7 +23,7 @@ public final class ParameterAveraging {
 
     /**
      * @param data     minibatches of {@code batch_per_worker} images in {@code workers} partitions
-     *                 (the reader's RDD after {@code coalesce(workers)})
+     *                 (the reader's RDD in {@code workers} partitions)
      * @param epoch    seeds the split of the data into averaging rounds: a resumed run splits epoch e as an
      *                 uninterrupted one
      * @param hooks    DL4J training hooks to run on the workers around every minibatch

@@ -144,8 +144,8 @@ public final class TrainJob {
             for (int epoch = firstEpoch; epoch < recipe.epochs(); epoch++) {
                 progress.startEpoch("epoch " + (epoch + 1) + "/" + recipe.epochs(), rounds, imagesPerRound);
                 long t0 = System.nanoTime();
-                JavaRDD<DataSet> train = ShardDatasets.read(spark, s.data(), "train", config, reader, ReadMode.TRAIN, epoch)
-                        .coalesce(recipe.workers());
+                JavaRDD<DataSet> train = ShardDatasets.read(spark, s.data(), "train", config, reader, ReadMode.TRAIN, epoch,
+                        recipe.workers());
                 // a training master per epoch, seeded by the epoch: a resumed run splits epoch e as an uninterrupted one
                 sparkNet = ParameterAveraging.network(jsc, graph, recipe, epoch, workerHooks);
                 sparkNet.fit(train);

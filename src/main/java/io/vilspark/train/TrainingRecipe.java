@@ -104,18 +104,17 @@ public record TrainingRecipe(int epochs, int globalBatch, int workers, int batch
     }
 
     /**
-     * Optimizer steps per epoch as DL4J's iteration counter sees them under
-     * {@code ParameterAveragingTrainingMaster}: the driver advances the counter by
-     * {@code averagingFrequency} per averaging round, and an epoch of {@code trainImages} images takes
-     * {@code ceil(trainImages / (globalBatch x averagingFrequency))} rounds (the last one may be short).
+     * Optimizer steps per epoch: every step takes {@code global_batch} images ({@code batch_per_worker}
+     * on each worker at once), so an epoch is {@code ceil(trainImages / global_batch)} steps, as the
+     * reference counts them (each worker trains all of its round's minibatches and the driver follows
+     * the steps taken: {@link StepKeepingTrainingMaster}). A worker's last minibatch of a round may
+     * be short, so with several workers an epoch can take a step or two more.
      */
     public int stepsPerEpoch(long trainImages) {
         if (trainImages < 1) {
             throw new IllegalArgumentException("no training images (" + trainImages + ")");
         }
-        long imagesPerRound = (long) globalBatch * averagingFrequency;
-        long rounds = (trainImages + imagesPerRound - 1) / imagesPerRound;
-        return Math.toIntExact(rounds * averagingFrequency);
+        return Math.toIntExact((trainImages + globalBatch - 1) / globalBatch);
     }
 
     /** Warm-up steps: {@code warmup_epochs} epochs, rounded to whole steps. */

@@ -84,9 +84,9 @@ class TrainingRecipeTest {
     }
 
     @Test
-    void stepsPerEpochCountWholeAveragingRounds() {
+    void stepsPerEpochCountGlobalBatches() {
         TrainingRecipe demo = TinyVil.recipe(); // 128 images per step, averaging every 16 steps
-        assertEquals(30 * 16, demo.stepsPerEpoch(60_000), "ceil(60000 / (128 x 16)) rounds of 16 steps");
+        assertEquals(469, demo.stepsPerEpoch(60_000), "ceil(60000 / 128) steps, whatever the averaging frequency");
         assertEquals(469, TinyVil.recipe("train.averaging_frequency=1").stepsPerEpoch(60_000));
         assertEquals(469, demo.warmupSteps(469));
         assertEquals(5 * 469, demo.totalSteps(469));

@@ -35,9 +35,14 @@ import org.junit.jupiter.api.io.TempDir;
  * workers' own models, which a {@link WorkerSnapshots} hook reports back from every minibatch.
  */
 class TwoWorkerTrainingTest {
-    /** 2 epochs of ceil(256 images / (2 workers x 16 images x 2 minibatches)) = 4 averaging rounds. */
+    /**
+     * 256 images in minibatches of 16 on 2 workers, averaged every 2: DL4J makes 4 averaging rounds of each
+     * epoch. The workers' shares follow the Parquet files (not exactly 128 each), so a worker may train
+     * more than 2 minibatches in a round, and an epoch may take more than 8 steps.
+     */
     static final int ROUNDS_PER_EPOCH = 4;
-    static final int STEPS_PER_EPOCH = ROUNDS_PER_EPOCH * 2;
+    static final int STEPS_PER_EPOCH = 8;
+    static final int IMAGES = 256;
 
     @TempDir
     static Path dir;
@@ -48,7 +53,7 @@ class TwoWorkerTrainingTest {
     static void prepareData() throws Exception {
         FashionMnistShards.assumeInstalled();
         spark = FashionMnistShards.localSession();
-        data = FashionMnistShards.prepare(spark, dir.resolve("fm").toString(), 256);
+        data = FashionMnistShards.prepare(spark, dir.resolve("fm").toString(), IMAGES);
     }
 
     static List<String> twoWorkers() {
@@ -57,7 +62,7 @@ class TwoWorkerTrainingTest {
         return overrides;
     }
 
-    static TrainJob.Result train(String out, boolean resume, List<WorkerSnapshots> hooks, PrintStream log)
+    static TrainJob.Result train(String out, boolean resume, List<? extends org.deeplearning4j.spark.api.TrainingHook> hooks, PrintStream log)
             throws IOException {
         return new TrainJob(spark, log, hooks).run(new TrainJob.Settings(data, out, "demo", twoWorkers(), resume));
     }
@@ -66,16 +71,19 @@ class TwoWorkerTrainingTest {
     void afterEveryAveragingRoundTheModelIsTheMeanOfTheTwoWorkers() throws Exception {
         CollectionAccumulator<Snapshot> snapshots = spark.sparkContext().collectionAccumulator("worker snapshots");
         String out = dir.resolve("averaging").toString();
+        CollectionAccumulator<Long> sizes = spark.sparkContext().collectionAccumulator("minibatch sizes");
         TrainingProgress progress = new TrainingProgress(quiet(), 3600);
         spark.sparkContext().addSparkListener(progress);
         TrainJob.Result result;
         try {
-            result = train(out, false, List.of(new WorkerSnapshots(snapshots)), quiet());
+            result = train(out, false, List.of(new WorkerSnapshots(snapshots), new EpochCoverageTest.MinibatchSizes(sizes)),
+                    quiet());
         } finally {
             spark.sparkContext().removeSparkListener(progress);
             progress.close();
         }
-        assertEquals(2 * STEPS_PER_EPOCH, result.last().step());
+        assertEquals(2L * IMAGES, sizes.value().stream().mapToLong(Long::longValue).sum(),
+                "both epochs trained every image once, over both workers");
         // the driver's progress counts the rounds, not the jobs that count data or evaluate
         assertEquals(2 * ROUNDS_PER_EPOCH, progress.roundsDone(), "rounds counted by the progress line");
 
@@ -86,6 +94,7 @@ class TwoWorkerTrainingTest {
 
         Snapshot average = null;
         int round = 0;
+        int driverStep = 0;
         for (Map<Integer, List<Snapshot>> workers : rounds.values()) {
             round++;
             assertEquals(Set.of(0, 1), workers.keySet(), "both workers trained in round " + round);
@@ -96,8 +105,10 @@ class TwoWorkerTrainingTest {
                 Snapshot end = worker.stream().filter(Snapshot::after).max(Comparator.comparingInt(Snapshot::iteration))
                         .orElseThrow();
                 // the learning-rate schedule and Adam's bias correction count these steps (StepKeepingTrainingMaster)
-                assertEquals(2 * (round - 1), start.iteration(), "round " + round + "'s workers continue the driver's step");
-                assertEquals(2 * round, end.iteration(), "each worker took averaging_frequency steps in round " + round);
+                assertEquals(driverStep, start.iteration(), "round " + round + "'s workers continue the driver's step");
+                long minibatches = worker.stream().filter(Snapshot::after).count();
+                assertEquals(start.iteration() + minibatches, end.iteration(),
+                        "a step per minibatch of worker " + start.partition() + " in round " + round);
                 if (average != null) {
                     String what = "round " + round + ", worker " + start.partition() + " starts from the average of round "
                             + (round - 1);
@@ -112,7 +123,11 @@ class TwoWorkerTrainingTest {
             assertTrue(apart > 0.5, "round " + round + ": the two workers' models are distinct (Adam's state differs in "
                     + apart + " of its elements); otherwise either one would pass as the mean");
             average = mean(ends.get(0), ends.get(1));
+            // the driver goes on from the furthest worker
+            driverStep = ends.stream().mapToInt(Snapshot::iteration).max().orElseThrow();
         }
+        assertEquals(driverStep, result.last().step(), "the driver's step after the last round");
+        assertTrue(driverStep >= 2 * STEPS_PER_EPOCH, "at least ceil(256 / 32) steps per epoch: " + driverStep);
 
         // the driver's model after the last round is what the epoch-2 checkpoint holds
         ComputationGraph driver = ModelFile.read(out + "/checkpoints/epoch-0002.zip", true, new Configuration())
@@ -145,9 +160,10 @@ class TwoWorkerTrainingTest {
         TrainJob.Result resumed = train(out, true, List.of(new WorkerSnapshots(snapshots)),
                 new PrintStream(log, true, StandardCharsets.UTF_8));
         String printed = log.toString(StandardCharsets.UTF_8);
-        assertTrue(printed.contains("resuming after epoch 1 (step " + STEPS_PER_EPOCH + ")"), printed);
+        long epochOneSteps = uninterrupted.epochs().get(0).step();
+        assertTrue(printed.contains("resuming after epoch 1 (step " + epochOneSteps + ")"), printed);
         int firstStep = snapshots.value().stream().mapToInt(Snapshot::iteration).min().orElseThrow();
-        assertEquals(STEPS_PER_EPOCH, firstStep, "the workers' first minibatch after the resume is epoch 2's first step");
+        assertEquals(epochOneSteps, firstStep, "the workers' first minibatch after the resume is epoch 2's first step");
         assertEquals(Set.of(0, 1), snapshots.value().stream().map(Snapshot::partition).collect(Collectors.toSet()),
                 "both workers trained after the resume");
 

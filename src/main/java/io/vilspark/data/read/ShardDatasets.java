@@ -44,13 +44,35 @@ public final class ShardDatasets {
         return read(spark, root, split, ReaderPlan.create(manifest, model, config, mode, epoch, root));
     }
 
+    /**
+     * As above, in exactly {@code partitions} partitions (fewer only when the split has fewer files),
+     * merged before the rows become minibatches: each partition ends in one short minibatch at most
+     * (training: one partition per worker, so an epoch is {@code ceil(images / batch)} minibatches on
+     * one worker, as the reference counts it, instead of one short minibatch per Parquet file).
+     */
+    public static JavaRDD<DataSet> read(SparkSession spark, String root, String split, ViLConfig model,
+                                        ReaderConfig config, ReadMode mode, int epoch, int partitions) throws IOException {
+        DatasetManifest manifest = DatasetManifest.read(root, spark.sparkContext().hadoopConfiguration());
+        ReaderPlan plan = ReaderPlan.create(manifest, model, config, mode, epoch, root);
+        return batches(rows(spark, root, split, plan).coalesce(partitions), plan);
+    }
+
     /** As above with a plan made beforehand (e.g. once per job, then {@link ReaderPlan#forEpoch}). */
     public static JavaRDD<DataSet> read(SparkSession spark, String root, String split, ReaderPlan plan) {
+        return batches(rows(spark, root, split, plan), plan);
+    }
+
+    /** The split's rows in the plan's order (shuffled across files when configured). */
+    private static JavaRDD<Row> rows(SparkSession spark, String root, String split, ReaderPlan plan) {
         Dataset<Row> rows = rows(spark, root, split);
         if (plan.mode() == ReadMode.TRAIN && plan.config().shuffleGlobal()) {
             rows = shuffled(rows, plan.config().seed(), plan.epoch());
         }
-        return rows.javaRDD().mapPartitionsWithIndex(new ShardPartitionFunction(plan), false);
+        return rows.javaRDD();
+    }
+
+    private static JavaRDD<DataSet> batches(JavaRDD<Row> rows, ReaderPlan plan) {
+        return rows.mapPartitionsWithIndex(new ShardPartitionFunction(plan), false);
     }
 
     /**
