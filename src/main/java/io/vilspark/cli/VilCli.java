@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
                 ImportCommand.class,
                 PredictCommand.class,
                 BenchCommand.class,
+                BenchFormsCommand.class,
                 PrepareCommand.class,
                 TrainCommand.class,
                 EvaluateCommand.class,

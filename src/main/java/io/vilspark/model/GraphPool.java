@@ -46,7 +46,8 @@ final class GraphPool {
     record Graph(SameDiff graph, String loss) {
     }
 
-    private record Architecture(ViLConfig config, DataType dataType) {
+    /** What a graph computes: the model, the mLSTM cell's form and chunk, the data type. */
+    private record Architecture(ViLConfig config, MLstmForm form, int chunkSize, DataType dataType) {
     }
 
     /**
@@ -87,7 +88,9 @@ final class GraphPool {
      */
     static <T> List<T> run(ViLNetworkLayer layer, DataType dataType, Map<String, INDArray> params, boolean training,
                            List<Map<String, INDArray>> parts, BiFunction<Graph, Map<String, INDArray>, T> work) {
-        Architecture architecture = new Architecture(layer.config(), dataType);
+        MLstmForm form = layer.cellForm(layer.config().sequenceLength());
+        Architecture architecture = new Architecture(layer.config(), form,
+                form == MLstmForm.CHUNKWISE ? layer.getChunkSize() : 0, dataType);
         Deque<Graph> idle;
         synchronized (IDLE) {
             idle = IDLE.computeIfAbsent(architecture, a -> new ConcurrentLinkedDeque<>());
@@ -169,6 +172,13 @@ final class GraphPool {
         }
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             return work.apply(graph, part);
+        }
+    }
+
+    /** The forms of the cell that idle graphs of {@code config} compute (for tests). */
+    static List<MLstmForm> keptForms(ViLConfig config) {
+        synchronized (IDLE) {
+            return IDLE.keySet().stream().filter(a -> a.config().equals(config)).map(Architecture::form).toList();
         }
     }
 

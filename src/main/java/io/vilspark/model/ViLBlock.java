@@ -41,8 +41,9 @@ final class ViLBlock {
     private final String prefix;
     private final double dropPath;
     private final MLstmForm form;
+    private final int chunkSize;
 
-    ViLBlock(ViLConfig config, int subBlockIndex, MLstmForm form) {
+    ViLBlock(ViLConfig config, int subBlockIndex, MLstmForm form, int chunkSize) {
         this.dim = config.dim();
         this.inner = config.innerDim();
         this.gridH = config.gridH();
@@ -53,6 +54,7 @@ final class ViLBlock {
         this.prefix = ReferenceNames.blockPrefix(subBlockIndex);
         this.dropPath = config.dropPathRate(subBlockIndex / 2);
         this.form = form;
+        this.chunkSize = chunkSize;
     }
 
     double dropPath() {
@@ -172,7 +174,7 @@ final class ViLBlock {
         SDVariable fg = gates.get(SDIndex.interval(nh, 2 * nh), SDIndex.all()).reshape(-1, seqLen);
 
         MLstmCell.Parts h = form.define(sd, toHeads(q, headDim, seqLen), toHeads(k, headDim, seqLen),
-                toHeads(v, headDim, seqLen), ig, fg, seqLen, reverse);
+                toHeads(v, headDim, seqLen), ig, fg, seqLen, headDim, chunkSize, reverse);
 
         // MultiHeadLayerNorm: normalise each head's DH values, then scale/shift per channel. The norm
         // is blind to the cell's per-row division by n except through eps, so it takes the undivided

@@ -40,6 +40,15 @@ public final class ViLGraph {
                 .build();
     }
 
+    /**
+     * Sets the mLSTM cell's form ({@code auto|parallel|chunkwise|recurrent}) and chunk size in a
+     * configuration, before a network is built from it; returns {@code conf}.
+     */
+    public static ComputationGraphConfiguration withCellForm(ComputationGraphConfiguration conf, String form, int chunkSize) {
+        networkLayer(conf).withCellForm(form, chunkSize);
+        return conf;
+    }
+
     /** A network for {@code conf}, its parameters initialised reproducibly from the configuration's seed ({@link ParamInit}). */
     public static ComputationGraph newNetwork(ComputationGraphConfiguration conf) {
         ComputationGraph graph = new ComputationGraph(conf);

@@ -36,6 +36,12 @@ public final class ViLModel {
         return new ViLModel(config, ViLGraph.newNetwork(ViLGraph.configuration(config, seed, dataType)));
     }
 
+    /** A freshly initialised model whose mLSTM cell takes {@code form} ({@code auto|parallel|chunkwise|recurrent}). */
+    public static ViLModel create(ViLConfig config, long seed, DataType dataType, String form, int chunkSize) {
+        return new ViLModel(config, ViLGraph.newNetwork(
+                ViLGraph.withCellForm(ViLGraph.configuration(config, seed, dataType), form, chunkSize)));
+    }
+
     /** Wraps a network built from {@link ViLGraph#configuration}, e.g. one restored from a model file. */
     public static ViLModel of(ComputationGraph graph) {
         return new ViLModel(ViLGraph.describe(graph.getConfiguration()), graph);

@@ -57,6 +57,17 @@ public class ViLNetworkLayer extends SameDiffOutputLayer {
     private boolean dropPathDecay;
     /** The network's seed: the initial parameters follow from it alone. */
     private long initSeed;
+    /** The mLSTM cell's form: {@code auto} (by sequence length), {@code parallel}, {@code chunkwise}, {@code recurrent}. */
+    private String mlstmForm = AUTO_FORM;
+    /** Chunk length of the chunkwise form. */
+    private int chunkSize = DEFAULT_CHUNK_SIZE;
+    /** With {@code auto}: the parallel form up to this many patches, the chunkwise form beyond. */
+    private int parallelMaxSequence = DEFAULT_PARALLEL_MAX_SEQUENCE;
+
+    public static final String AUTO_FORM = "auto";
+    public static final int DEFAULT_CHUNK_SIZE = 64;
+    /** ViL-T at 224 pixels (196 patches) and the demo models stay on the parallel form. */
+    public static final int DEFAULT_PARALLEL_MAX_SEQUENCE = 256;
 
     public ViLNetworkLayer() {
     }
@@ -88,10 +99,32 @@ public class ViLNetworkLayer extends SameDiffOutputLayer {
                 .build();
     }
 
+    /** The form the cell takes for {@code seqLen} patches under this configuration. */
+    public MLstmForm cellForm(int seqLen) {
+        if (mlstmForm == null || mlstmForm.isBlank() || AUTO_FORM.equalsIgnoreCase(mlstmForm.trim())) {
+            return seqLen <= parallelMaxSequence ? MLstmForm.PARALLEL : MLstmForm.CHUNKWISE;
+        }
+        return MLstmForm.fromConfigName(mlstmForm);
+    }
+
+    /** Sets the cell's form ({@code auto|parallel|chunkwise|recurrent}) and chunk size; returns this. */
+    public ViLNetworkLayer withCellForm(String form, int chunk) {
+        if (!AUTO_FORM.equalsIgnoreCase(form.trim())) {
+            MLstmForm.fromConfigName(form);   // rejects unknown names now rather than at graph definition
+        }
+        if (chunk < 1) {
+            throw new IllegalArgumentException("chunk size must be positive: " + chunk);
+        }
+        this.mlstmForm = form.trim().toLowerCase(java.util.Locale.ROOT);
+        this.chunkSize = chunk;
+        return this;
+    }
+
     private List<ViLBlock> blocks(ViLConfig config) {
         List<ViLBlock> blocks = new ArrayList<>();
+        MLstmForm form = cellForm(config.sequenceLength());
         for (int i = 0; i < 2 * config.depth(); i++) {
-            blocks.add(new ViLBlock(config, i, MLstmForm.PARALLEL));
+            blocks.add(new ViLBlock(config, i, form, chunkSize));
         }
         return blocks;
     }
@@ -204,4 +237,10 @@ public class ViLNetworkLayer extends SameDiffOutputLayer {
     public void setDropPathDecay(boolean dropPathDecay) { this.dropPathDecay = dropPathDecay; }
     public long getInitSeed() { return initSeed; }
     public void setInitSeed(long initSeed) { this.initSeed = initSeed; }
+    public String getMlstmForm() { return mlstmForm; }
+    public void setMlstmForm(String mlstmForm) { this.mlstmForm = mlstmForm; }
+    public int getChunkSize() { return chunkSize; }
+    public void setChunkSize(int chunkSize) { this.chunkSize = chunkSize; }
+    public int getParallelMaxSequence() { return parallelMaxSequence; }
+    public void setParallelMaxSequence(int parallelMaxSequence) { this.parallelMaxSequence = parallelMaxSequence; }
 }

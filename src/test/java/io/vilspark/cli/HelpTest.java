@@ -25,8 +25,8 @@ class HelpTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"import", "predict", "bench", "train", "bench-train", "evaluate", "extract", "bench-extract", "retrain",
-            "registry"})
+    @CsvSource({"import", "predict", "bench", "bench-forms", "train", "bench-train", "evaluate", "extract", "bench-extract",
+            "retrain", "registry"})
     void subcommandHelpMentionsEachOption(String command) {
         CliRun run = CliRun.of(command, "--help");
         assertEquals(0, run.exitCode(), run::toString);

@@ -29,36 +29,52 @@ class ReferenceParityTest {
     private static final double FORWARD_TOL = 1e-5;
     private static final double GRAD_TOL = 5e-5;
 
+    /** Every case with the default form (auto: parallel here), the chunkwise form forced, and the recurrent one on the small models. */
     static Stream<Arguments> weightFiles() {
         return Stream.of(
-                Arguments.of("tiny_rgb32", "weights.safetensors"),
-                Arguments.of("tiny_rgb32", "checkpoint.th"),
-                Arguments.of("mono28_avg", "weights.safetensors"),
-                Arguments.of("mono28_avg", "checkpoint.th"),
-                Arguments.of("vil2_tiny", "weights.safetensors"),
-                Arguments.of("tiny_rgb32_official_layout", "checkpoint.th"));
+                Arguments.of("tiny_rgb32", "weights.safetensors", "auto", 0),
+                Arguments.of("tiny_rgb32", "checkpoint.th", "auto", 0),
+                Arguments.of("mono28_avg", "weights.safetensors", "auto", 0),
+                Arguments.of("mono28_avg", "checkpoint.th", "auto", 0),
+                Arguments.of("vil2_tiny", "weights.safetensors", "auto", 0),
+                Arguments.of("tiny_rgb32_official_layout", "checkpoint.th", "auto", 0),
+                // chunk sizes that leave a padded last chunk (16, 49 and 196 patches)
+                Arguments.of("tiny_rgb32", "weights.safetensors", "chunkwise", 5),
+                Arguments.of("mono28_avg", "weights.safetensors", "chunkwise", 5),
+                Arguments.of("vil2_tiny", "weights.safetensors", "chunkwise", 64),
+                Arguments.of("tiny_rgb32_official_layout", "checkpoint.th", "chunkwise", 3),
+                Arguments.of("tiny_rgb32", "weights.safetensors", "recurrent", 64),
+                Arguments.of("mono28_avg", "weights.safetensors", "recurrent", 64));
     }
 
     static Stream<Arguments> trainingCases() {
         return Stream.of(
-                Arguments.of("tiny_rgb32", "weights.safetensors"),
-                Arguments.of("tiny_rgb32", "checkpoint.th"),
-                Arguments.of("mono28_avg", "weights.safetensors"),
-                Arguments.of("mono28_avg", "checkpoint.th"));
+                Arguments.of("tiny_rgb32", "weights.safetensors", "auto", 0),
+                Arguments.of("tiny_rgb32", "checkpoint.th", "auto", 0),
+                Arguments.of("mono28_avg", "weights.safetensors", "auto", 0),
+                Arguments.of("mono28_avg", "checkpoint.th", "auto", 0),
+                Arguments.of("tiny_rgb32", "weights.safetensors", "chunkwise", 5),
+                Arguments.of("mono28_avg", "weights.safetensors", "chunkwise", 5),
+                Arguments.of("mono28_avg", "weights.safetensors", "chunkwise", 16),
+                Arguments.of("tiny_rgb32", "weights.safetensors", "recurrent", 64),
+                Arguments.of("mono28_avg", "weights.safetensors", "recurrent", 64));
     }
 
-    private static ViLModel load(ReferenceCase c, String weights) throws Exception {
+    private static ViLModel load(ReferenceCase c, String weights, String form, int chunkSize) throws Exception {
         ViLConfig config = ModelConfigs.fromReferenceJson(c.file("config.json"));
-        ViLModel model = ViLModel.create(config, 1);
+        ViLModel model = "auto".equals(form) ? ViLModel.create(config, 1)
+                : ViLModel.create(config, 1, DataType.FLOAT, form, chunkSize);
+        assertEquals("auto".equals(form) ? MLstmForm.PARALLEL : MLstmForm.fromConfigName(form),
+                ViLGraph.networkLayer(model.graph().getConfiguration()).cellForm(config.sequenceLength()));
         model.loadStateDict(TensorArrays.toFloatArrays(StateDictFiles.read(c.file(weights))));
         return model;
     }
 
-    @ParameterizedTest(name = "{0}/{1}")
+    @ParameterizedTest(name = "{0}/{1} {2} {3}")
     @MethodSource("weightFiles")
-    void logitsAndEveryActivationMatch(String name, String weights) throws Exception {
+    void logitsAndEveryActivationMatch(String name, String weights, String form, int chunkSize) throws Exception {
         ReferenceCase c = new ReferenceCase(name);
-        ViLModel model = load(c, weights);
+        ViLModel model = load(c, weights, form, chunkSize);
         Map<String, INDArray> acts = model.activations(c.npy("input.npy"));
         assertClose(name + " logits", c.npy("logits.npy"), acts.get("logits"), FORWARD_TOL);
         int compared = 0;
@@ -77,11 +93,11 @@ class ReferenceParityTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}/{1}")
+    @ParameterizedTest(name = "{0}/{1} {2} {3}")
     @MethodSource("trainingCases")
-    void lossAndEveryParameterGradientMatch(String name, String weights) throws Exception {
+    void lossAndEveryParameterGradientMatch(String name, String weights, String form, int chunkSize) throws Exception {
         ReferenceCase c = new ReferenceCase(name);
-        ViLModel model = load(c, weights);
+        ViLModel model = load(c, weights, form, chunkSize);
         INDArray input = c.npy("input.npy");
         INDArray labelIdx = c.npy("labels.npy");
         INDArray labels = Nd4j.zeros(DataType.FLOAT, labelIdx.length(), model.config().numClasses());

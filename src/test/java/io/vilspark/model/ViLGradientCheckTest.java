@@ -32,8 +32,9 @@ class ViLGradientCheckTest {
         return ViLConfig.builder().dim(4).depth(1).patchSize(2).inputShape(1, 4, 6).numClasses(3);
     }
 
-    private static ComputationGraph network(ViLConfig config, long seed) {
-        ComputationGraph net = new ComputationGraph(ViLGraph.configuration(config, seed, DataType.DOUBLE, new NoOp()));
+    private static ComputationGraph network(ViLConfig config, long seed, String form, int chunkSize) {
+        ComputationGraph net = new ComputationGraph(ViLGraph.withCellForm(
+                ViLGraph.configuration(config, seed, DataType.DOUBLE, new NoOp()), form, chunkSize));
         net.init();
         // move every parameter off its special initial value (zeros, ones) so that all paths matter
         Nd4j.getRandom().setSeed(seed);
@@ -42,12 +43,12 @@ class ViLGradientCheckTest {
     }
 
     private static boolean check(ViLConfig config, long seed) {
-        return check(config, seed, false);
+        return check(config, seed, false, "auto", ViLNetworkLayer.DEFAULT_CHUNK_SIZE);
     }
 
     /** Checks up to 4 entries of every parameter array (all of a layer's parameters take part). */
-    private static boolean check(ViLConfig config, long seed, boolean stopAtFirstError) {
-        ComputationGraph net = network(config, seed);
+    private static boolean check(ViLConfig config, long seed, boolean stopAtFirstError, String form, int chunkSize) {
+        ComputationGraph net = network(config, seed, form, chunkSize);
         Nd4j.getRandom().setSeed(seed + 1);
         INDArray images = Nd4j.randn(DataType.DOUBLE, 2, config.channels(), config.height(), config.width());
         INDArray labels = Nd4j.zeros(DataType.DOUBLE, 2, config.numClasses());
@@ -70,5 +71,17 @@ class ViLGradientCheckTest {
         ViLConfig config = tiny().pooling(Pooling.BILATERAL_AVG).legacyNorm(true)
                 .projBias(false).normBias(false).inputShape(3, 4, 4).build();
         assertTrue(check(config, 12));
+    }
+
+    /** The chunkwise cell forced, chunks of 4 over 6 patches: two chunks, the last one padded. */
+    @Test
+    void chunkwiseForm() {
+        assertTrue(check(tiny().build(), 13, false, "chunkwise", 4));
+    }
+
+    /** Chunks of 2 over 3x4 patches: six chunks, states passed on several times, no padding. */
+    @Test
+    void chunkwiseFormManyChunks() {
+        assertTrue(check(tiny().inputShape(1, 6, 8).build(), 14, false, "chunkwise", 2));
     }
 }
