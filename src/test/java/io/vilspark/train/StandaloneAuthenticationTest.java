@@ -48,33 +48,46 @@ class StandaloneAuthenticationTest {
             Process plain = submit(cluster, sparkHome, probeJar, "probe-without-auth", Map.of());
             Process wrong = submit(cluster, sparkHome, probeJar, "probe-wrong-secret",
                     Map.of("VIL_SPARK_SECRET", "not-the-secret"));
-            Path secretFile = dir.resolve("secret");
-            Files.writeString(secretFile, SECRET + "\n");
-            Process right = submit(cluster, sparkHome, probeJar, "probe-with-secret",
-                    Map.of("VIL_SPARK_SECRET_FILE", secretFile.toString()));
-            assertSecretNotOnACommandLine();
-
-            assertTrue(right.waitFor(120, TimeUnit.SECONDS), "the application with the secret did not finish:\n"
-                    + cluster.log("probe-with-secret.err"));
-            assertEquals(0, right.exitValue(), cluster.log("probe-with-secret.err"));
-            assertTrue(cluster.log("probe-with-secret.out").contains("count: 1000"), cluster.log("probe-with-secret.out"));
-            try (var left = Files.list(cluster.logFile("tmp-probe-with-secret"))) {
-                assertEquals(List.of(), left.filter(f -> f.getFileName().toString().startsWith("vil-submit-")).toList(),
-                        "jobs/submit left its file with the secret behind");
+            try {
+                checkOnlyTheSecretRuns(cluster, sparkHome, probeJar, plain, wrong);
+            } finally {
+                // the refused drivers keep retrying for ever: stop them and their JVMs
+                for (Process refused : List.of(plain, wrong)) {
+                    refused.descendants().forEach(ProcessHandle::destroyForcibly);
+                    refused.destroyForcibly();
+                }
             }
-
-            // each refused driver is turned away in the SASL handshake, with the reason in its own log
-            awaitLine(cluster, "probe-without-auth.err", "Expected SaslMessage"); // it does not speak SASL at all
-            awaitLine(cluster, "probe-wrong-secret.err", "Mismatched response"); // DIGEST-MD5 with another secret
-            String master = cluster.log("master.log");
-            assertTrue(master.contains("Registering app probe-with-secret"), master);
-            for (String refused : List.of("probe-without-auth", "probe-wrong-secret")) {
-                assertFalse(master.contains("Registering app " + refused), refused + " was registered:\n" + master);
-                assertFalse(cluster.log(refused + ".out").contains("count:"), refused + " ran its job");
-            }
-            assertTrue(plain.isAlive() || plain.exitValue() != 0, "an unauthenticated submission must not succeed");
-            assertTrue(wrong.isAlive() || wrong.exitValue() != 0, "a submission with a wrong secret must not succeed");
         }
+    }
+
+    private void checkOnlyTheSecretRuns(StandaloneCluster cluster, Path sparkHome, Path probeJar, Process plain,
+                                        Process wrong) throws Exception {
+        Path secretFile = dir.resolve("secret");
+        Files.writeString(secretFile, SECRET + "\n");
+        Process right = submit(cluster, sparkHome, probeJar, "probe-with-secret",
+                Map.of("VIL_SPARK_SECRET_FILE", secretFile.toString()));
+        assertSecretNotOnACommandLine();
+
+        assertTrue(right.waitFor(120, TimeUnit.SECONDS), "the application with the secret did not finish:\n"
+                + cluster.log("probe-with-secret.err"));
+        assertEquals(0, right.exitValue(), cluster.log("probe-with-secret.err"));
+        assertTrue(cluster.log("probe-with-secret.out").contains("count: 1000"), cluster.log("probe-with-secret.out"));
+        try (var left = Files.list(cluster.logFile("tmp-probe-with-secret"))) {
+            assertEquals(List.of(), left.filter(f -> f.getFileName().toString().startsWith("vil-submit-")).toList(),
+                    "jobs/submit left its file with the secret behind");
+        }
+
+        // each refused driver is turned away in the SASL handshake, with the reason in its own log
+        awaitLine(cluster, "probe-without-auth.err", "Expected SaslMessage"); // it does not speak SASL at all
+        awaitLine(cluster, "probe-wrong-secret.err", "Mismatched response"); // DIGEST-MD5 with another secret
+        String master = cluster.log("master.log");
+        assertTrue(master.contains("Registering app probe-with-secret"), master);
+        for (String refused : List.of("probe-without-auth", "probe-wrong-secret")) {
+            assertFalse(master.contains("Registering app " + refused), refused + " was registered:\n" + master);
+            assertFalse(cluster.log(refused + ".out").contains("count:"), refused + " ran its job");
+        }
+        assertTrue(plain.isAlive() || plain.exitValue() != 0, "an unauthenticated submission must not succeed");
+        assertTrue(wrong.isAlive() || wrong.exitValue() != 0, "a submission with a wrong secret must not succeed");
     }
 
     @Test
