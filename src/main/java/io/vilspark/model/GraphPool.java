@@ -221,26 +221,27 @@ final class GraphPool {
      * minibatch of a round is taken, while that minibatch is still being trained on).
      */
     static List<Map<String, INDArray>> split(Map<String, INDArray> placeholders, long rows, int parts) {
+        // one copy of each array, sliced by every part
+        Map<String, INDArray> own = new HashMap<>();
+        placeholders.forEach((name, array) -> own.put(name, detached(array)));
         List<Map<String, INDArray>> out = new ArrayList<>();
         for (int i = 0; i < parts; i++) {
             long from = rows * i / parts;
             long to = rows * (i + 1) / parts;
             Map<String, INDArray> part = new HashMap<>();
-            placeholders.forEach((name, array) -> part.put(name, rowsOf(array, from, to)));
+            own.forEach((name, array) -> part.put(name, rowsOf(array, from, to)));
             out.add(part);
         }
         return out;
     }
 
     /**
-     * Rows {@code [from, to)} of a copy of {@code array}: ND4J 1.0.0-M2.1 returns an empty array for
-     * row intervals past the middle of a view that starts inside a larger array (as the rest of a
-     * minibatch that dl4j-spark's worker split off to fill the previous one), so only an array of
-     * its own is sliced.
+     * Rows {@code [from, to)} of {@code own}, an array of its own (see {@link #split}): ND4J 1.0.0-M2.1
+     * returns an empty array for row intervals past the middle of a view that starts inside a larger
+     * array (as the rest of a minibatch that dl4j-spark's worker split off to fill the previous one).
      */
-    private static INDArray rowsOf(INDArray array, long from, long to) {
-        INDArray own = detached(array);
-        if (from == 0 && to == array.size(0)) {
+    private static INDArray rowsOf(INDArray own, long from, long to) {
+        if (from == 0 && to == own.size(0)) {
             return own;
         }
         INDArrayIndex[] index = new INDArrayIndex[own.rank()];
