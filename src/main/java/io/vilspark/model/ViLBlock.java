@@ -153,8 +153,8 @@ final class ViLBlock {
         SDVariable xm = sd.mmul(upWx, xnIn, false, true, false);                    // [C, n]
         SDVariable z = sd.mmul(upWz, xnIn, false, true, false);                     // [C, n]
 
-        SDVariable conv = DepthwiseConv.define(sd, xm, p(params, "layer.conv.weight"), gridH, gridW, reverse)
-                .add(p(params, "layer.conv.bias").reshape(inner, 1));
+        SDVariable conv = DepthwiseConv.define(sd, xm, p(params, "layer.conv.weight"), p(params, "layer.conv.bias"),
+                gridH, gridW, reverse);
         SDVariable xc = sd.nn().swish(conv);                                         // [C, n]
 
         // the mLSTM scales k by 1/sqrt(DH): put it in k's weights, and undo it in the gates' k weights

@@ -15,7 +15,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** jobs/submit (in --dry-run: the spark-submit command it would run) and jobs/discover-gpus. */
+/** jobs/submit (in --dry-run: the spark-submit command it would run), jobs/discover-gpus and jobs/openblas-coretype. */
 class ClusterLaunchersTest {
     static final Path JOBS = Path.of("jobs").toAbsolutePath();
 
@@ -106,5 +106,24 @@ class ClusterLaunchersTest {
         assertEquals(1, missing.code());
         assertTrue(missing.out().startsWith("discover-gpus: '" + dir.resolve("none") + " --query-gpu=index' failed"),
                 missing.out());
+    }
+
+    /** The OpenBLAS kernels follow the CPU's flags: AVX-512 (all five subsets), else AVX2 with FMA, else none forced. */
+    @Test
+    void openblasCoretypeFollowsTheInstructionSet() throws Exception {
+        String[][] cases = {
+            {"fpu sse sse2 avx avx2 fma avx512f avx512dq avx512cd avx512bw avx512vl", "SkylakeX\n"},
+            {"fpu sse sse2 avx avx2 fma avx512f", "Haswell\n"},      // AVX-512 foundation alone: not SkylakeX's set
+            {"fpu sse sse2 avx avx2", ""},                           // no FMA: OpenBLAS's own choice
+            {"fpu sse sse2 sse4_2", ""},
+        };
+        for (String[] c : cases) {
+            Path cpuinfo = dir.resolve("cpuinfo");
+            Files.writeString(cpuinfo, "processor\t: 0\nflags\t\t: " + c[0] + "\nbugs\t\t: avx2 fma\n");
+            Run r = run(Map.of(), "openblas-coretype", cpuinfo.toString());
+            assertEquals(0, r.code(), r.out());
+            assertEquals(c[1], r.out(), c[0]);
+        }
+        assertEquals("", run(Map.of(), "openblas-coretype", dir.resolve("missing").toString()).out());
     }
 }

@@ -13,9 +13,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** The shifted-window conv (long sequences) against the dense one: output and gradients, both directions. */
+/** The depthwise conv's two forms against a direct loop and each other: output and gradients, both directions. */
 class DepthwiseConvTest {
-    /** A model past the dense form's longest sequence (17 x 17 = 289 patches) trains a step: the shifted form is built into the network. */
+    /** A model past the dense form's longest sequence (17 x 17 = 289 patches) trains a step: the native form is built into the network. */
     @org.junit.jupiter.api.Test
     void aNetworkOverMorePatchesThanTheDenseFormTakesTrainsAStep() {
         ViLConfig config = ViLConfig.builder().dim(8).depth(1).patchSize(1).inputShape(1, 17, 17).numClasses(3).build();
@@ -33,32 +33,75 @@ class DepthwiseConvTest {
         org.junit.jupiter.api.Assertions.assertArrayEquals(new long[] {2, 3}, graph.outputSingle(images).shape());
     }
 
+    /** Both forms on the same grid, in float32 (the native form's oneDNN kernel is for float32). */
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
-    void shiftedFormEqualsDenseForm(boolean reverse) {
+    void nativeFormEqualsDenseForm(boolean reverse) {
         int channels = 5;
         int batch = 2;
         int gridH = 3;
         int gridW = 4;
         Nd4j.getRandom().setSeed(reverse ? 7 : 8);
-        INDArray x = Nd4j.randn(DataType.DOUBLE, channels, (long) batch * gridH * gridW);
-        INDArray w = Nd4j.randn(DataType.DOUBLE, channels, 1, 3, 3);
-        INDArray r = Nd4j.randn(DataType.DOUBLE, channels, (long) batch * gridH * gridW);
-        Map<String, INDArray>[] results = new Map[2];
+        INDArray x = Nd4j.randn(DataType.FLOAT, channels, (long) batch * gridH * gridW);
+        INDArray w = Nd4j.randn(DataType.FLOAT, channels, 1, 3, 3);
+        INDArray b = Nd4j.randn(DataType.FLOAT, channels);
+        INDArray r = Nd4j.randn(DataType.FLOAT, channels, (long) batch * gridH * gridW);
+        Map<String, INDArray>[] grads = new Map[2];
         INDArray[] outputs = new INDArray[2];
-        for (int form = 0; form < 2; form++) {
-            SameDiff sd = SameDiff.create();
-            SDVariable xv = sd.var("x", x.dup());
-            // the shifted form takes the taps as [C, 9]
-            SDVariable wv = sd.var("w", form == 0 ? w.dup() : w.reshape(channels, 9).dup());
-            SDVariable y = form == 0 ? DepthwiseConv.define(sd, xv, wv, gridH, gridW, reverse)
-                    : DepthwiseConv.shifted(sd, xv, wv, channels, gridH, gridW, reverse);
-            sd.setLossVariables(y.mul(sd.constant(r)).sum());
-            outputs[form] = y.eval();
-            results[form] = sd.calculateGradients(Map.of(), List.of("x", "w"));
+        int denseMax = DepthwiseConv.DENSE_MAX_SEQUENCE;
+        try {
+            for (int form = 0; form < 2; form++) {
+                // form 0: dense (12 patches fit), form 1: native (no sequence is short enough)
+                DepthwiseConv.DENSE_MAX_SEQUENCE = form == 0 ? gridH * gridW : 0;
+                SameDiff sd = SameDiff.create();
+                SDVariable y = DepthwiseConv.define(sd, sd.var("x", x.dup()), sd.var("w", w.dup()), sd.var("b", b.dup()),
+                        gridH, gridW, reverse);
+                sd.setLossVariables(y.mul(sd.constant(r)).sum());
+                outputs[form] = y.eval();
+                grads[form] = sd.calculateGradients(Map.of(), List.of("x", "w", "b"));
+            }
+        } finally {
+            DepthwiseConv.DENSE_MAX_SEQUENCE = denseMax;
         }
-        assertClose("output", outputs[0], outputs[1], 1e-12);
-        assertClose("grad x", results[0].get("x"), results[1].get("x"), 1e-12);
-        assertClose("grad w", results[0].get("w").reshape(channels, 9), results[1].get("w"), 1e-12);
+        assertClose("output", outputs[0], outputs[1], 1e-5);
+        for (String name : List.of("x", "w", "b")) {
+            assertClose("grad " + name, grads[0].get(name), grads[1].get(name), 1e-5);
+        }
+    }
+
+    /** The dense form against a direct loop over the grid (zero padding, the kernel rotated in reverse). */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void denseFormIsTheConvolution(boolean reverse) {
+        int channels = 3;
+        int gridH = 3;
+        int gridW = 4;
+        Nd4j.getRandom().setSeed(11);
+        INDArray x = Nd4j.randn(DataType.DOUBLE, channels, (long) gridH * gridW);
+        INDArray w = Nd4j.randn(DataType.DOUBLE, channels, 1, 3, 3);
+        INDArray b = Nd4j.randn(DataType.DOUBLE, channels);
+        SameDiff sd = SameDiff.create();
+        INDArray y = DepthwiseConv.define(sd, sd.constant(x), sd.constant(w), sd.constant(b), gridH, gridW, reverse).eval();
+        INDArray expected = Nd4j.create(DataType.DOUBLE, channels, (long) gridH * gridW);
+        for (int c = 0; c < channels; c++) {
+            for (int i = 0; i < gridH; i++) {
+                for (int j = 0; j < gridW; j++) {
+                    double sum = b.getDouble(c);
+                    for (int dy = 0; dy < 3; dy++) {
+                        for (int dx = 0; dx < 3; dx++) {
+                            int ni = i + dy - 1;
+                            int nj = j + dx - 1;
+                            if (ni >= 0 && ni < gridH && nj >= 0 && nj < gridW) {
+                                // reverse: the flipped sequence's conv, flipped back = the rotated kernel
+                                double tap = reverse ? w.getDouble(c, 0, 2 - dy, 2 - dx) : w.getDouble(c, 0, dy, dx);
+                                sum += tap * x.getDouble(c, ni * gridW + nj);
+                            }
+                        }
+                    }
+                    expected.putScalar(c, i * gridW + j, sum);
+                }
+            }
+        }
+        assertClose("conv", expected, y, 1e-12);
     }
 }
