@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import io.vilspark.inference.NativeKernels;
 import io.vilspark.inference.NativeThreads;
 import io.vilspark.model.ViLConfig;
 import picocli.CommandLine.Command;
@@ -82,6 +83,7 @@ final class BenchCommand implements Callable<Integer> {
         w.println("mode        " + mode + " (" + mode.description + ")");
         w.println("batch       " + batch);
         w.println("threads     " + used.describe());
+        w.println("kernels     " + NativeKernels.current().describe());
         w.println("warm-up     " + warmup + " iteration(s)");
         w.flush();
         for (int i = 0; i < warmup; i++) {

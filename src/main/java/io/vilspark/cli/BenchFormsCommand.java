@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import io.vilspark.config.ModelConfigs;
+import io.vilspark.inference.NativeKernels;
 import io.vilspark.inference.NativeThreads;
 import io.vilspark.model.MLstmForm;
 import io.vilspark.model.ViLConfig;
@@ -113,6 +114,7 @@ final class BenchFormsCommand implements Callable<Integer> {
         w.println("config      " + ConfigSummary.of(base));
         w.println("batch       " + batch);
         w.println("threads     " + used.describe());
+        w.println("kernels     " + NativeKernels.current().describe());
         w.println("chunk size  " + chunkSize);
         w.println("iterations  " + warmup + " warm-up + " + iters + " timed (median), per measurement");
         w.println(String.format(Locale.ROOT, "%-7s %-8s %-10s %-16s %s", "pixels", "patches", "form",

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.vilspark.inference.NativeKernels;
 import io.vilspark.inference.NativeThreads;
 import io.vilspark.data.DatasetManifest;
 import io.vilspark.data.read.ModelCompatibility;
@@ -131,6 +132,7 @@ public final class TrainJob {
             // the workers are threads of this JVM: share its cores out among them
             int cores = Runtime.getRuntime().availableProcessors();
             out.println("train: native threads " + NativeThreads.splitBatches(cores / recipe.workers()).describe());
+            out.println("train: native kernels " + NativeKernels.current().describe());
         } else {
             workerHooks.add(new WorkerThreads(spark.sparkContext().conf().getInt("spark.task.cpus", 1)));
         }

@@ -27,6 +27,7 @@ class BenchCommandTest {
         assertTrue(Double.parseDouble(m.group(1)) > 0, run::toString);
         assertTrue(run.out().contains("batch       4"), run::toString);
         assertTrue(run.out().contains("threads     "), run::toString);
+        assertTrue(run.out().contains("kernels     ND4J linux-x86_64-onednn, OpenBLAS "), run::toString);
     }
 
     @Test

@@ -1,0 +1,39 @@
+package io.vilspark.inference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+/** The native build this JVM runs on, and how reports name it. */
+class NativeKernelsTest {
+
+    /** The default build is ND4J's oneDNN one: the plain build's depthwise conv is ~60x slower (pom.xml). */
+    @Test
+    void theCpuBackendIsTheOneDnnBuild() {
+        NativeKernels kernels = NativeKernels.current();
+        assertEquals("linux-x86_64-onednn", kernels.nd4jBuild());
+        assertTrue(kernels.describe().startsWith("ND4J linux-x86_64-onednn, OpenBLAS "), kernels.describe());
+        String env = System.getenv("OPENBLAS_CORETYPE");
+        assertEquals(env == null || env.isBlank() ? null : env.trim(), kernels.openblasCore());
+    }
+
+    @Test
+    void theBuildIsTheFolderOfTheLoadedLibrary() {
+        assertEquals("linux-x86_64-avx2", NativeKernels.nd4jBuild(Map.of(
+                "jnind4jcpu", "/c/nd4j.jar/org/nd4j/bindings/linux-x86_64-avx2/libjnind4jcpu.so",
+                "nd4jcpu", "/c/nd4j.jar/org/nd4j/bindings/linux-x86_64-avx2/libnd4jcpu.so")));
+        assertEquals("linux-x86_64", NativeKernels.nd4jBuild(Map.of("nd4jcuda", "/c/cuda/linux-x86_64/libnd4jcuda.so")));
+        assertEquals("unknown", NativeKernels.nd4jBuild(Map.of("openblas", "/c/libopenblas.so")));
+    }
+
+    @Test
+    void reportsNameTheForcedOpenBlasKernels() {
+        assertEquals("ND4J linux-x86_64-onednn, OpenBLAS SkylakeX kernels (OPENBLAS_CORETYPE)",
+                new NativeKernels("linux-x86_64-onednn", "SkylakeX").describe());
+        assertEquals("ND4J linux-x86_64, OpenBLAS kernels of its own choice (OPENBLAS_CORETYPE unset)",
+                new NativeKernels("linux-x86_64", null).describe());
+    }
+}
