@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /** The native build this JVM runs on, and how reports name it. */
 class NativeKernelsTest {
 
-    /** The default build is ND4J's oneDNN one: the plain build's depthwise conv is ~60x slower (pom.xml). */
+    /** The default build is ND4J's oneDNN one: the plain build's depthwise conv is 70-90x slower (pom.xml). */
     @Test
     void theCpuBackendIsTheOneDnnBuild() {
         NativeKernels kernels = NativeKernels.current();
