@@ -104,6 +104,7 @@ final class BenchCommand implements Callable<Integer> {
             w.println(OpTimings.report());
         }
         w.println(row("median", median));
+        w.println("memory      " + ProcessMemory.now().describe());
         w.println("images/s: " + String.format(Locale.ROOT, "%.2f", batch / median));
         w.flush();
         return 0;

@@ -1,5 +1,9 @@
 package io.vilspark.model;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,8 +22,8 @@ public final class BatchThreads {
     static final int MIN_ROWS_PER_PART = 4;
 
     private static volatile int threads = 1;
-    private static ExecutorService pool;
-    private static int poolSize;
+    private static final Deque<ExecutorService> IDLE_THREADS = new ArrayDeque<>();
+    private static final AtomicInteger THREAD_COUNT = new AtomicInteger();
 
     private BatchThreads() {
     }
@@ -42,28 +46,45 @@ public final class BatchThreads {
     }
 
     /**
-     * The daemon threads every part runs on, at least one per core and one per part (grown when
-     * asked for more). Fixed threads, not the callers': each keeps a workspace and a session per
-     * graph, which a caller's thread (a Spark task's, new for many tasks) would take with it.
+     * {@code n} pass threads for one minibatch's parts, the most recently released first: a pass
+     * thread keeps a workspace as large as its largest training pass (gigabytes for ViL-T) and a
+     * session per graph, so passes should come back to the same few threads rather than spread over
+     * a pool (which doubled ViL-T's memory with one part on a two-thread pool). Concurrent callers
+     * (Spark tasks in one JVM) get threads of their own. Fixed threads, not the callers': a Spark
+     * task's thread (new for many tasks) would take its workspace along when it ends.
      */
-    static synchronized ExecutorService pool(int parts) {
-        int size = Math.max(parts, Runtime.getRuntime().availableProcessors());
-        if (pool == null || poolSize < size) {
-            if (pool != null) {
-                pool.shutdown();
+    static List<ExecutorService> acquire(int n) {
+        List<ExecutorService> threads = new ArrayList<>(n);
+        synchronized (IDLE_THREADS) {
+            while (threads.size() < n && !IDLE_THREADS.isEmpty()) {
+                threads.add(IDLE_THREADS.pollFirst());
             }
-            AtomicInteger count = new AtomicInteger();
-            pool = Executors.newFixedThreadPool(size, r -> {
-                Thread t = new Thread(() -> {
-                    // OpenMP's thread count belongs to each thread: one, as every op here
-                    NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(1);
-                    r.run();
-                }, "vil-graph-pass-" + count.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
-            poolSize = size;
         }
-        return pool;
+        while (threads.size() < n) {
+            threads.add(newPassThread());
+        }
+        return threads;
+    }
+
+    /** Gives threads from {@link #acquire} back, in the order they were acquired. */
+    static void release(List<ExecutorService> threads) {
+        synchronized (IDLE_THREADS) {
+            for (int i = threads.size() - 1; i >= 0; i--) {
+                IDLE_THREADS.addFirst(threads.get(i));
+            }
+        }
+    }
+
+    private static ExecutorService newPassThread() {
+        String name = "vil-graph-pass-" + THREAD_COUNT.incrementAndGet();
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(() -> {
+                // OpenMP's thread count belongs to each thread: one, as every op here
+                NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(1);
+                r.run();
+            }, name);
+            t.setDaemon(true);
+            return t;
+        });
     }
 }

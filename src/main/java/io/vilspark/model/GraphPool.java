@@ -104,38 +104,49 @@ final class GraphPool {
             }
             return runParts(borrowed, parts, training, work);
         } finally {
-            borrowed.forEach(idle::addFirst);
+            // in reverse, so that the next minibatch's part i gets this one's graph i (and pass thread i)
+            for (int i = borrowed.size() - 1; i >= 0; i--) {
+                idle.addFirst(borrowed.get(i));
+            }
         }
     }
 
-    /** Every part on the pass threads (none on the caller's), results in part order. */
+    /** Every part on its own pass thread (none on the caller's), results in part order. */
     private static <T> List<T> runParts(List<Graph> graphs, List<Map<String, INDArray>> parts, boolean training,
                                         BiFunction<Graph, Map<String, INDArray>, T> work) {
-        ExecutorService pool = BatchThreads.pool(parts.size());
-        List<Future<T>> futures = new ArrayList<>();
-        for (int i = 0; i < parts.size(); i++) {
-            Graph graph = graphs.get(i);
-            Map<String, INDArray> part = parts.get(i);
-            futures.add(pool.submit(() -> training ? inWorkspace(graph, part, work) : inferring(graph, part, work)));
-        }
-        List<T> results = new ArrayList<>();
-        for (Future<T> f : futures) {
-            try {
-                results.add(f.get());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for a minibatch part", e);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException r) {
-                    throw r;
-                }
-                if (e.getCause() instanceof Error err) {
-                    throw err;
-                }
-                throw new IllegalStateException("a minibatch part failed", e.getCause());
+        List<ExecutorService> threads = BatchThreads.acquire(parts.size());
+        try {
+            List<Future<T>> futures = new ArrayList<>();
+            for (int i = 0; i < parts.size(); i++) {
+                Graph graph = graphs.get(i);
+                Map<String, INDArray> part = parts.get(i);
+                futures.add(threads.get(i).submit(() -> training ? inWorkspace(graph, part, work) : inferring(graph, part, work)));
             }
+            List<T> results = new ArrayList<>();
+            for (Future<T> f : futures) {
+                results.add(resultOf(f));
+            }
+            return results;
+        } finally {
+            BatchThreads.release(threads);
         }
-        return results;
+    }
+
+    private static <T> T resultOf(Future<T> part) {
+        try {
+            return part.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a minibatch part", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException("a minibatch part failed", e.getCause());
+        }
     }
 
     /** Points the graph's (and its gradient function's) parameter variables at {@code params}. */

@@ -14,6 +14,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** {@code vil bench} runs both modes and ends with the line scripts parse. */
 class BenchCommandTest {
     private static final Pattern LAST_LINE = Pattern.compile("images/s: (\\d+(\\.\\d+)?)");
+    private static final Pattern MEMORY_LINE = Pattern.compile(
+            "memory      resident (\\d+\\.\\d+) GB \\(peak (\\d+\\.\\d+) GB\\), JVM heap \\d+\\.\\d+ GB used of \\d+\\.\\d+ GB committed");
 
     @ParameterizedTest
     @ValueSource(strings = {"infer", "train"})
@@ -28,6 +30,12 @@ class BenchCommandTest {
         assertTrue(run.out().contains("batch       4"), run::toString);
         assertTrue(run.out().contains("threads     "), run::toString);
         assertTrue(run.out().contains("kernels     ND4J linux-x86_64-onednn, OpenBLAS "), run::toString);
+        Matcher memory = MEMORY_LINE.matcher(run.out());
+        assertTrue(memory.find(), run::toString);
+        double resident = Double.parseDouble(memory.group(1));
+        double peak = Double.parseDouble(memory.group(2));
+        // this JVM holds Spark, DL4J and ND4J's native libraries: well above 0.1 GB
+        assertTrue(resident > 0.1 && peak >= resident, run::toString);
     }
 
     @Test

@@ -69,6 +69,7 @@ class ClusterLaunchersTest {
         assertTrue(cmd.startsWith(home.resolve("bin/spark-submit") + " --master spark://127.0.0.1:7077 "), cmd);
         assertTrue(cmd.contains(" --class io.vilspark.cli.VilCli "), cmd);
         assertTrue(cmd.contains(" --conf spark.executorEnv.OMP_NUM_THREADS=3 "), "from spark-defaults.conf: " + cmd);
+        assertTrue(cmd.contains(" --conf spark.executorEnv.MALLOC_MMAP_THRESHOLD_=65536 "), cmd);
         assertTrue(cmd.contains(" --conf spark.executor.extraJavaOptions=-XX:+UseG1GC\\ "
                 + "-Dorg.bytedeco.javacpp.cachedir=/tmp/vil-javacpp "), "appended to the cluster's options: " + cmd);
         assertTrue(cmd.contains(" --conf spark.driver.extraJavaOptions=-Dorg.bytedeco.javacpp.cachedir=/tmp/vil-javacpp "), cmd);
@@ -80,12 +81,13 @@ class ClusterLaunchersTest {
         Path home = sparkHome("");
         Run r = run(Map.of("SPARK_HOME", home.toString(), "VIL_SUBMIT_OPTS", "--master yarn",
                         "VIL_JAVACPP_CACHE", "/data/javacpp"), "submit", "--dry-run", "--cuda", "--executor-cores", "4",
-                "--conf", "spark.executorEnv.OMP_NUM_THREADS=2", "--conf",
+                "--conf", "spark.executorEnv.OMP_NUM_THREADS=2", "--conf", "spark.executorEnv.MALLOC_MMAP_THRESHOLD_=1048576", "--conf",
                 "spark.driver.extraJavaOptions=-Dorg.bytedeco.javacpp.cachedir=/x", "--", "prepare", "--input", "in");
         assertEquals(0, r.code(), r.out());
         String cmd = r.out().trim();
         assertTrue(cmd.contains(" --master yarn --executor-cores 4 "), cmd);
         assertFalse(cmd.contains("OMP_NUM_THREADS=4"), cmd);
+        assertFalse(cmd.contains("MALLOC_MMAP_THRESHOLD_=65536"), cmd);
         assertTrue(cmd.contains(" --conf spark.executor.extraJavaOptions=-Dorg.bytedeco.javacpp.cachedir=/data/javacpp "), cmd);
         assertFalse(cmd.contains("spark.driver.extraJavaOptions=-Dorg.bytedeco.javacpp.cachedir=/data"), cmd);
         assertTrue(cmd.contains(" --name vil\\ prepare "), cmd);
@@ -133,5 +135,26 @@ class ClusterLaunchersTest {
         Run noFlags = run(Map.of(), "openblas-coretype", arm.toString());
         assertEquals(0, noFlags.code(), noFlags.out());
         assertEquals("", noFlags.out());
+    }
+    /** jobs/native-env (sourced by jobs/vil and jobs/local-cluster) sets glibc's mmap threshold unless the user did. */
+    @Test
+    void nativeEnvironmentSetsTheMallocThresholdUnlessSet() throws Exception {
+        String print = "source " + JOBS.resolve("native-env") + "; echo \"$MALLOC_MMAP_THRESHOLD_\"";
+        ProcessBuilder fresh = new ProcessBuilder("bash", "-c", print).redirectErrorStream(true);
+        fresh.environment().remove("MALLOC_MMAP_THRESHOLD_");
+        assertEquals("65536\n", output(fresh));
+        ProcessBuilder own = new ProcessBuilder("bash", "-c", print).redirectErrorStream(true);
+        own.environment().put("MALLOC_MMAP_THRESHOLD_", "131072");
+        assertEquals("131072\n", output(own));
+        for (String launcher : List.of("vil", "local-cluster")) {
+            assertTrue(Files.readString(JOBS.resolve(launcher)).contains("source \"$root/jobs/native-env\""), launcher);
+        }
+    }
+
+    private static String output(ProcessBuilder pb) throws IOException, InterruptedException {
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        return out;
     }
 }

@@ -1,8 +1,17 @@
 package io.vilspark.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -12,7 +21,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 
-/** Graphs are lent only to networks that compute the same thing the same way. */
+/** Graphs are lent only to networks that compute the same thing the same way, and run on steady pass threads. */
 class GraphPoolTest {
     @Test
     void networksThatDifferOnlyInTheCellsFormGetGraphsOfTheirOwn() {
@@ -31,5 +40,64 @@ class GraphPoolTest {
         assertEquals(Set.of(MLstmForm.PARALLEL, MLstmForm.CHUNKWISE), Set.copyOf(GraphPool.keptForms(config)));
         // the same function either way
         assertEquals(0.0, outputs[0].sub(outputs[1]).amaxNumber().doubleValue(), 1e-5);
+    }
+    /**
+     * Each pass thread keeps a workspace as large as its training pass: successive minibatches must
+     * come back to the same threads (part i on thread i), not spread over a pool.
+     */
+    @Test
+    void successiveMinibatchesRunOnTheSamePassThreads() {
+        ComputationGraph graph = smallGraph();
+        ViLNetwork network = (ViLNetwork) graph.getLayer(ViLGraph.NETWORK);
+        ViLNetworkLayer layer = (ViLNetworkLayer) network.conf().getLayer();
+        List<Map<String, INDArray>> onePart = List.of(Map.of());
+        List<Map<String, INDArray>> twoParts = List.of(Map.of(), Map.of());
+        String first = passThreads(layer, network, onePart).get(0);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(List.of(first), passThreads(layer, network, onePart));
+        }
+        List<String> both = passThreads(layer, network, twoParts);
+        assertEquals(first, both.get(0));
+        assertNotEquals(first, both.get(1));
+        assertEquals(both, passThreads(layer, network, twoParts));
+        assertEquals(List.of(first), passThreads(layer, network, onePart));
+    }
+
+    /** Two callers at once (Spark tasks in one JVM) must not queue behind each other on one pass thread. */
+    @Test
+    void concurrentCallersGetPassThreadsOfTheirOwn() throws Exception {
+        ComputationGraph graph = smallGraph();
+        ViLNetwork network = (ViLNetwork) graph.getLayer(ViLGraph.NETWORK);
+        ViLNetworkLayer layer = (ViLNetworkLayer) network.conf().getLayer();
+        CyclicBarrier bothRunning = new CyclicBarrier(2);
+        Callable<String> caller = () -> GraphPool.run(layer, DataType.FLOAT, network.paramTable(), true, List.of(Map.of()),
+                (g, part) -> {
+                    try {
+                        bothRunning.await(60, TimeUnit.SECONDS);   // times out when the passes run one after the other
+                    } catch (Exception e) {
+                        throw new IllegalStateException("the two passes did not run at the same time", e);
+                    }
+                    return Thread.currentThread().getName();
+                }).get(0);
+        ExecutorService callers = Executors.newFixedThreadPool(2);
+        try {
+            Future<String> a = callers.submit(caller);
+            Future<String> b = callers.submit(caller);
+            assertNotEquals(a.get(90, TimeUnit.SECONDS), b.get(90, TimeUnit.SECONDS));
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
+    private static List<String> passThreads(ViLNetworkLayer layer, ViLNetwork network, List<Map<String, INDArray>> parts) {
+        return GraphPool.run(layer, DataType.FLOAT, network.paramTable(), true, parts,
+                (g, part) -> Thread.currentThread().getName());
+    }
+
+    private static ComputationGraph smallGraph() {
+        ViLConfig config = ViLConfig.builder().dim(8).depth(1).patchSize(2).inputShape(1, 6, 6).numClasses(3).build();
+        ComputationGraph graph = new ComputationGraph(ViLGraph.configuration(config, 5, DataType.FLOAT, new Adam(1e-3)));
+        graph.init();
+        return graph;
     }
 }
