@@ -60,17 +60,20 @@ public final class MLstmCell {
         // cumulative sums as a matmul with a triangle of ones: ND4J's cumsum backward pass is wrong
         // along the last axis (and in reverse)
         SDVariable cum = sd.nn().logSigmoid(fgatePreact).mmul(sd.constant(cumulativeSum(seqLen, reverse, dt)));  // [X, S]
-        // (cum_i - cum_j) first, as the reference: cum grows large, and i_j - cum_j would round it
-        SDVariable logD = cum.reshape(-1, seqLen, 1).sub(cum.reshape(-1, 1, seqLen))
+        // logD[i, j] = cum_i - cum_j + i_j has its row max m_i = cum_i + r_i, r_i the running max over
+        // the causal j of i_j - cum_j (over [X, S] instead of a reduction over [X, S, S], whose backward
+        // pass ND4J makes slow). The stabilised exponent logD[i, j] - m_i is built as
+        // ((cum_i - m_i) - cum_j) + i_j: three ops over [X, S, S] rather than four, and still without
+        // rounding i_j - cum_j on its own (cum grows large; an error per column would not cancel in
+        // the normalised output, one per row does)
+        SDVariable rowMax = cum.add(runningMax(sd, igatePreact.sub(cum), seqLen, reverse));   // [X, S]
+        SDVariable decay = sd.math().exp(cum.sub(rowMax).reshape(-1, seqLen, 1).sub(cum.reshape(-1, 1, seqLen))
                 .add(igatePreact.reshape(-1, 1, seqLen))
-                .add(sd.constant(causalMask(seqLen, reverse, dt)));                         // [X, S, S]
-        // m_i = max_j logD[i, j] = cum_i + max over the causal j of (i_j - cum_j): a running max over
-        // [X, S] instead of a reduction over [X, S, S] (whose backward pass ND4J makes slow)
-        SDVariable rowMax = cum.add(runningMax(sd, igatePreact.sub(cum), seqLen, reverse)).reshape(-1, seqLen, 1);
-        SDVariable decay = sd.math().exp(logD.sub(rowMax));
+                .add(sd.constant(causalMask(seqLen, reverse, dt))));                          // [X, S, S]
 
         SDVariable c = sd.mmul(q, kScaled, false, true, false).mul(decay);                 // [X, S, S]
-        SDVariable normaliser = sd.math().max(sd.math().abs(c.sum(true, 2)), sd.math().exp(rowMax.neg())).add(EPS);
+        SDVariable normaliser = sd.math().max(sd.math().abs(c.sum(true, 2)), sd.math().exp(rowMax.reshape(-1, seqLen, 1).neg()))
+                .add(EPS);
         // (C / n) @ v as (C @ v) / n: the division touches DH columns instead of S
         return new Parts(sd.mmul(c, v), normaliser);
     }
