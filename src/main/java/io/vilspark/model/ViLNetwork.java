@@ -11,12 +11,12 @@ import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.samediff.SameDiffOutputLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -126,23 +126,25 @@ public class ViLNetwork extends SameDiffOutputLayer {
         if (isEmpty(input)) {
             return emptyMinibatch(paramNames);
         }
-        List<OutAndGrad> results;
+        List<GraphPool.LossAndGradient> results;
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             results = GraphPool.run(network(), dataType, paramTable, true, parts(placeholders(input, true, true), input.size(0)),
-                    (g, part) -> g.graph().calculateGradientsAndOutputs(part, List.of(g.loss()), paramNames));
+                    GraphPool.Graph::lossAndGradient);
         }
+        INDArray flat = results.get(0).flatGradient();
+        lastLoss = results.get(0).loss();
+        for (int i = 1; i < results.size(); i++) {
+            flat.addi(results.get(i).flatGradient());
+            lastLoss += results.get(i).loss();
+        }
+        // the flat gradient follows the declaration order of the parameters (GraphPool.build)
         Gradient gradient = new DefaultGradient();
-        for (String name : paramNames) {
+        long offset = 0;
+        for (String name : network().getLayerParams().getParamShapes().keySet()) {
             INDArray sum = gradTable.get(name);
-            sum.assign(results.get(0).getGradients().get(name));
-            for (int i = 1; i < results.size(); i++) {
-                sum.addi(results.get(i).getGradients().get(name));
-            }
+            sum.assign(flat.get(NDArrayIndex.interval(offset, offset + sum.length())).reshape(sum.shape()));
+            offset += sum.length();
             gradient.gradientForVariable().put(name, sum);
-        }
-        lastLoss = 0;
-        for (OutAndGrad r : results) {
-            lastLoss += r.getOutputs().values().iterator().next().getDouble(0);
         }
         lastLossInput = input;
         lastLossLabels = labels;
