@@ -46,12 +46,13 @@ final class GraphOps {
     }
 
     /**
-     * {@code x * v} for channel-major {@code x [C, n]} and a per-channel vector {@code v [C]}: v is
-     * first spread to {@code [C, n]} by a rank-1 matmul with a row of ones, because ND4J's
-     * broadcasting multiply_bp is ~20x slower than a same-shape multiply_bp plus a matmul_bp.
+     * {@code x * v} for channel-major {@code x [C, n]} and a per-channel vector {@code v [C]}: for a
+     * graph that is differentiated, v is first spread to {@code [C, n]} by a rank-1 matmul with
+     * {@code onesRow}, because ND4J's broadcasting multiply_bp is ~20x slower than a same-shape
+     * multiply_bp plus a matmul_bp; without {@code onesRow} (forward passes only) a plain broadcast.
      */
     static SDVariable scaleChannels(SDVariable x, SDVariable v, SDVariable onesRow) {
-        return x.mul(v.reshape(-1, 1).mmul(onesRow));
+        return x.mul(onesRow == null ? v.reshape(-1, 1) : v.reshape(-1, 1).mmul(onesRow));
     }
 
     /** A column of ones {@code [n, 1]} for rows {@code x [n, C]} (n is only known at run time). */

@@ -66,8 +66,12 @@ final class GraphPool {
      */
     private static final String FLAT_GRADIENT = "vil_flat_gradient";
 
-    /** What a graph computes: the model, the mLSTM cell's form and chunk, the data type. */
-    private record Architecture(ViLConfig config, MLstmForm form, int chunkSize, DataType dataType) {
+    /**
+     * What a graph computes: the model, the mLSTM cell's form and chunk, the data type, and whether it
+     * is differentiated (training passes) or only run forwards (its ops then take their fastest
+     * forward form, and it has no gradient function).
+     */
+    private record Architecture(ViLConfig config, MLstmForm form, int chunkSize, DataType dataType, boolean backprop) {
     }
 
     /**
@@ -110,7 +114,7 @@ final class GraphPool {
                            List<Map<String, INDArray>> parts, BiFunction<Graph, Map<String, INDArray>, T> work) {
         MLstmForm form = layer.cellForm(layer.config().sequenceLength());
         Architecture architecture = new Architecture(layer.config(), form,
-                form == MLstmForm.CHUNKWISE ? layer.getChunkSize() : 0, dataType);
+                form == MLstmForm.CHUNKWISE ? layer.getChunkSize() : 0, dataType, training);
         Deque<Graph> idle;
         synchronized (IDLE) {
             idle = IDLE.computeIfAbsent(architecture, a -> new ConcurrentLinkedDeque<>());
@@ -119,7 +123,7 @@ final class GraphPool {
         try {
             for (int i = 0; i < parts.size(); i++) {
                 Graph g = idle.pollFirst();
-                borrowed.add(g != null ? g : build(layer, dataType));
+                borrowed.add(g != null ? g : build(layer, dataType, training));
                 bind(borrowed.get(i).graph(), params);
             }
             return runParts(borrowed, parts, training, work);
@@ -213,8 +217,8 @@ final class GraphPool {
         }
     }
 
-    /** The network's graph with placeholders for images and labels, and its gradient function. */
-    private static Graph build(ViLNetworkLayer layer, DataType dataType) {
+    /** The network's graph with placeholders for images and labels, and with {@code backprop} its gradient function. */
+    private static Graph build(ViLNetworkLayer layer, DataType dataType, boolean backprop) {
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             SameDiff sd = SameDiff.create();
             sd.setArrayHolders(new SingleThreadArrayHolder(), new SingleThreadArrayHolder(), false);
@@ -224,10 +228,13 @@ final class GraphPool {
             SDVariable labels = sd.placeHolder(SameDiffOutputLayer.LABELS_KEY, dataType, -1, config.numClasses());
             Map<String, SDVariable> vars = new LinkedHashMap<>();
             layer.getLayerParams().getParamShapes().forEach((name, shape) -> vars.put(name, sd.var(name, dataType, shape)));
-            SDVariable loss = layer.defineLayer(sd, images, labels, vars);
+            SDVariable loss = layer.defineLayer(sd, images, labels, vars, backprop);
             sd.setLossVariables(loss.name());
             if (OpTimings.ENABLED) {
                 sd.addListeners(OpTimings.INSTANCE);
+            }
+            if (!backprop) {
+                return new Graph(sd, loss.name());
             }
             // gradients of the parameters only: the images need none
             QuietStdout.call(() -> {

@@ -134,9 +134,12 @@ final class ViLBlock {
      * @param x        token rows {@code [B*S, dim]}
      * @param ones     a column of ones {@code [B*S, 1]}
      * @param keepMask drop-path multipliers {@code [B, 1]}, or null when this block has no drop path
+     * @param backprop whether the graph will be differentiated (else some ops take their fastest
+     *                 forward form)
      * @return token rows {@code [B*S, dim]}
      */
-    SDVariable define(SameDiff sd, SDVariable x, SDVariable ones, SDVariable keepMask, Map<String, SDVariable> params) {
+    SDVariable define(SameDiff sd, SDVariable x, SDVariable ones, SDVariable keepMask, Map<String, SDVariable> params,
+                      boolean backprop) {
         int nh = ViLConfig.CELL_HEADS;
         int headDim = inner / nh;
         int block = ViLConfig.QKV_BLOCK_SIZE;
@@ -181,7 +184,7 @@ final class ViLBlock {
         // numerator with eps * n^2: LN(a / n) = (a - mean a) / sqrt(var a + eps n^2)
         SDVariable hn = GraphOps.standardize(sd, h.numerator(), h.normaliser().mul(h.normaliser()).mul(1e-5), 2)
                 .reshape(nh, -1, seqLen, headDim).permute(0, 3, 1, 2).reshape(inner, -1);   // [C, n]
-        SDVariable onesRow = ones.reshape(1, -1);
+        SDVariable onesRow = backprop ? ones.reshape(1, -1) : null;
         hn = GraphOps.scaleChannels(hn, p(params, "layer.mlstm_cell.outnorm.weight").add(1.0), onesRow);
         SDVariable outBias = p(params, "layer.mlstm_cell.outnorm.bias");
         if (outBias != null) {
@@ -191,9 +194,16 @@ final class ViLBlock {
                 .mul(sd.nn().swish(z));                                              // [C, n]
 
         SDVariable downB = p(params, "layer.proj_down.bias");
-        SDVariable downIn = downB == null ? gated : sd.concat(0, gated, onesRow);
-        SDVariable downW = withBias(sd, p(params, "layer.proj_down.weight"), downB);
-        SDVariable out = sd.mmul(downIn, downW, true, true, false);                  // [n, D]
+        SDVariable out;                                                              // [n, D]
+        if (backprop) {
+            // the bias as a weight column over a row of ones: its gradient comes out of the matmul's
+            SDVariable downIn = downB == null ? gated : sd.concat(0, gated, onesRow);
+            out = sd.mmul(downIn, withBias(sd, p(params, "layer.proj_down.weight"), downB), true, true, false);
+        } else {
+            // forwards, a broadcast add over [n, D] is cheaper than copying [C, n] into a concat
+            out = sd.mmul(gated, p(params, "layer.proj_down.weight"), true, true, false);
+            out = downB == null ? out : out.add(downB);
+        }
         if (keepMask != null) {
             out = out.reshape(-1, (long) seqLen * dim).mul(keepMask).reshape(-1, dim);
         }

@@ -162,6 +162,15 @@ public class ViLNetworkLayer extends SameDiffOutputLayer {
 
     @Override
     public SDVariable defineLayer(SameDiff sd, SDVariable images, SDVariable labels, Map<String, SDVariable> params) {
+        return defineLayer(sd, images, labels, params, true);
+    }
+
+    /**
+     * The network's graph; with {@code backprop} false, for forward passes only: some ops then take
+     * the form that is fastest forwards rather than the one whose backward pass is fastest.
+     */
+    SDVariable defineLayer(SameDiff sd, SDVariable images, SDVariable labels, Map<String, SDVariable> params,
+                           boolean backprop) {
         ViLConfig config = config();
         int seqLen = config.sequenceLength();
         SDVariable dropPath = hasDropPath() ? sd.placeHolder(DROP_PATH, images.dataType(), -1, 2L * depth) : null;
@@ -173,7 +182,7 @@ public class ViLNetworkLayer extends SameDiffOutputLayer {
         for (int i = 0; i < blocks.size(); i++) {
             ViLBlock block = blocks.get(i);
             SDVariable keep = block.dropPath() > 0 ? dropPath.get(SDIndex.all(), SDIndex.interval(i, i + 1)) : null;
-            x = block.define(sd, x, ones, keep, params);
+            x = block.define(sd, x, ones, keep, params, backprop);
             sd.identity(ReferenceNames.blockActivationName(i), x.reshape(-1, seqLen, dim));
         }
         ClassifierHead head = new ClassifierHead(config);

@@ -89,6 +89,37 @@ class GraphPoolTest {
         }
     }
 
+    /**
+     * Training passes run a graph built for backprop, forward passes one whose ops take their fastest
+     * forward form (per-channel scales, the down-projection's bias): both must compute the same loss.
+     */
+    @Test
+    void theTrainingGraphComputesTheLossTheForwardGraphDoes() {
+        ViLConfig config = ViLConfig.builder().dim(8).depth(1).patchSize(2).inputShape(1, 6, 6).numClasses(3)
+                .projBias(true).normBias(true).build();
+        ComputationGraph graph = new ComputationGraph(ViLGraph.configuration(config, 5, DataType.DOUBLE, new Adam(1e-3)));
+        graph.init();
+        // every parameter away from its initial value: norm scales, biases and the skip start at 0 or 1
+        Nd4j.getRandom().setSeed(11);
+        graph.params().assign(Nd4j.randn(DataType.DOUBLE, graph.params().shape()).muli(0.3));
+        INDArray images = Nd4j.randn(DataType.DOUBLE, 4, 1, 6, 6);
+        INDArray labels = Nd4j.eye(3).getRows(0, 1, 2, 0).castTo(DataType.DOUBLE);
+        org.nd4j.linalg.dataset.DataSet data = new org.nd4j.linalg.dataset.DataSet(images, labels);
+        double forward = graph.score(data, false);
+        graph.setInputs(images);
+        graph.setLabels(labels);
+        graph.computeGradientAndScore();
+        double training = graph.score();
+        assertEquals(forward, training, 1e-12 * Math.abs(forward));
+        // and the forward graph's probabilities are the training graph's loss: -sum log p(label) / batch
+        INDArray p = graph.outputSingle(images);
+        double fromProbabilities = 0;
+        for (int i = 0; i < 4; i++) {
+            fromProbabilities -= Math.log(p.getDouble(i, labels.getRow(i).argMax().getInt(0)));
+        }
+        assertEquals(fromProbabilities / 4, training, 1e-9);
+    }
+
     private static List<String> passThreads(ViLNetworkLayer layer, ViLNetwork network, List<Map<String, INDArray>> parts) {
         return GraphPool.run(layer, DataType.FLOAT, network.paramTable(), true, parts,
                 (g, part) -> Thread.currentThread().getName());
