@@ -62,7 +62,7 @@ final class GraphPool {
      * The gradient function's output that concatenates every parameter's gradient. Asking SameDiff
      * for one output instead of one per parameter matters: for each requested output it copies the
      * map of all the graph's variables, which took ~18% of a ViL-T training pass (24 blocks, ~500
-     * parameters, tens of thousands of variables) and ~3% of the demo's.
+     * parameters, tens of thousands of variables) and ~2.5% of the demo's (JFR).
      */
     private static final String FLAT_GRADIENT = "vil_flat_gradient";
 

@@ -122,9 +122,8 @@ public class ViLNetwork extends SameDiffOutputLayer {
         if (labels == null) {
             throw new IllegalStateException("cannot train the ViL network without labels");
         }
-        List<String> paramNames = new ArrayList<>(paramTable.keySet());
         if (isEmpty(input)) {
-            return emptyMinibatch(paramNames);
+            return emptyMinibatch(new ArrayList<>(paramTable.keySet()));
         }
         List<GraphPool.LossAndGradient> results;
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
