@@ -3,6 +3,7 @@ package io.vilspark.cli;
 import io.vilspark.model.ViLConfig;
 import io.vilspark.model.ViLGraph;
 import io.vilspark.model.ViLModel;
+import io.vilspark.train.InPlaceGraphUpdater;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -33,6 +34,7 @@ final class BenchWorkload {
         ComputationGraph graph = new ComputationGraph(
                 ViLGraph.configuration(config, seed, DataType.FLOAT, new Adam(LEARNING_RATE)));
         graph.init();
+        InPlaceGraphUpdater.install(graph);
         DataSet data = new DataSet(images, randomOneHot(batch, config.numClasses()));
         return new BenchWorkload(() -> graph.fit(data), graph.numParams());
     }

@@ -8,7 +8,9 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.util.CollectionAccumulator;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.core.storage.StatsStorageRouterProvider;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.optimize.api.TrainingListener;
 import org.deeplearning4j.spark.api.TrainingHook;
 import org.deeplearning4j.spark.api.WorkerConfiguration;
 import org.deeplearning4j.spark.api.worker.NetBroadcastTuple;
@@ -70,8 +72,24 @@ final class StepKeepingTrainingMaster extends ParameterAveragingTrainingMaster {
         // as DL4J's own worker, except for the cap on minibatches per round: 0 = none
         WorkerConfiguration configuration = new WorkerConfiguration(true, rddDataSetNumExamples, batchSizePerWorker,
                 0, prefetchNumBatches, collectTrainingStats);
-        return new ParameterAveragingTrainingWorker(broadcast, saveUpdater, configuration, roundHooks, listeners,
+        return new InPlaceUpdaterWorker(broadcast, saveUpdater, configuration, roundHooks, listeners,
                 getRouterProvider());
+    }
+
+    /** DL4J's worker, whose network updates its parameters with an {@link InPlaceGraphUpdater}. */
+    static final class InPlaceUpdaterWorker extends ParameterAveragingTrainingWorker {
+        InPlaceUpdaterWorker(Broadcast<NetBroadcastTuple> broadcast, boolean saveUpdater, WorkerConfiguration configuration,
+                             Collection<TrainingHook> trainingHooks, Collection<TrainingListener> listeners,
+                             StatsStorageRouterProvider routerProvider) {
+            super(broadcast, saveUpdater, configuration, trainingHooks, listeners, routerProvider);
+        }
+
+        @Override
+        public ComputationGraph getInitialModelGraph() {
+            ComputationGraph graph = super.getInitialModelGraph();
+            InPlaceGraphUpdater.install(graph);
+            return graph;
+        }
     }
 
     /** Sets the driver's step to the furthest step a worker reached in the rounds since the last call. */

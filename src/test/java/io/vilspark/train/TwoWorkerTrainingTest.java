@@ -91,6 +91,9 @@ class TwoWorkerTrainingTest {
         TreeMap<Integer, Map<Integer, List<Snapshot>>> rounds = snapshots.value().stream().collect(Collectors.groupingBy(
                 Snapshot::stage, TreeMap::new, Collectors.groupingBy(Snapshot::partition)));
         assertEquals(2 * ROUNDS_PER_EPOCH, rounds.size(), "averaging rounds with training on the workers");
+        assertEquals(Set.of(InPlaceGraphUpdater.class.getName()),
+                snapshots.value().stream().map(Snapshot::updaterClass).collect(Collectors.toSet()),
+                "the workers' networks update in place (StepKeepingTrainingMaster)");
 
         Snapshot average = null;
         int round = 0;
@@ -179,7 +182,8 @@ class TwoWorkerTrainingTest {
 
     /** The element-wise mean of two workers' final models, as a snapshot (stage and partition unused). */
     private static Snapshot mean(Snapshot a, Snapshot b) {
-        return new Snapshot(-1, -1, a.iteration(), true, mean(a.params(), b.params()), mean(a.updater(), b.updater()));
+        return new Snapshot(-1, -1, a.iteration(), true, mean(a.params(), b.params()), mean(a.updater(), b.updater()),
+                a.updaterClass());
     }
 
     private static float[] mean(float[] a, float[] b) {

@@ -16,8 +16,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class WorkerSnapshots extends GraphTrainingHook {
     private static final long serialVersionUID = 1L;
 
-    /** One worker's model at one moment: {@code after} = after the minibatch that {@code iteration} counts to. */
-    record Snapshot(int stage, int partition, int iteration, boolean after, float[] params, float[] updater)
+    /**
+     * One worker's model at one moment: {@code after} = after the minibatch that {@code iteration} counts to;
+     * {@code updaterClass} the class of the network's updater.
+     */
+    record Snapshot(int stage, int partition, int iteration, boolean after, float[] params, float[] updater,
+                    String updaterClass)
             implements Serializable {
     }
 
@@ -42,6 +46,7 @@ final class WorkerSnapshots extends GraphTrainingHook {
         TaskContext task = TaskContext.get();
         INDArray updater = graph.getUpdater().getStateViewArray();
         sink.add(new Snapshot(task.stageId(), task.partitionId(), graph.getConfiguration().getIterationCount(), after,
-                graph.params().dup().data().asFloat(), updater == null ? new float[0] : updater.dup().data().asFloat()));
+                graph.params().dup().data().asFloat(), updater == null ? new float[0] : updater.dup().data().asFloat(),
+                graph.getUpdater().getClass().getName()));
     }
 }
