@@ -57,7 +57,7 @@ final class GraphPool {
     record LossAndGradient(double loss, INDArray flatGradient) {
     }
 
-    private static final String GRADIENT_FUNCTION = "grad";
+    static final String GRADIENT_FUNCTION = "grad";
     /**
      * The gradient function's output that concatenates every parameter's gradient. Asking SameDiff
      * for one output instead of one per parameter matters: for each requested output it copies the
@@ -186,7 +186,7 @@ final class GraphPool {
         DL4JSameDiffMemoryMgr memory = new DL4JSameDiffMemoryMgr(WORKSPACE, null, WORKING_MEMORY, null);
         long thread = Thread.currentThread().getId();
         for (SameDiff sd : new SameDiff[] {graph.graph(), graph.graph().getFunction(GRADIENT_FUNCTION)}) {
-            sd.getSessions().computeIfAbsent(thread, id -> SameDiff.getInferenceFactory().create(sd)).setMmgr(memory);
+            sd.getSessions().computeIfAbsent(thread, id -> new FixedGraphSession(sd)).setMmgr(memory);
         }
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKING_MEMORY, WORKSPACE)) {
             return work.apply(graph, part);
@@ -201,7 +201,7 @@ final class GraphPool {
     private static <T> T inferring(Graph graph, Map<String, INDArray> part, BiFunction<Graph, Map<String, INDArray>, T> work) {
         SameDiff sd = graph.graph();
         InferenceSession session = sd.getSessions().computeIfAbsent(Thread.currentThread().getId(),
-                id -> SameDiff.getInferenceFactory().create(sd));
+                id -> new FixedGraphSession(sd));
         if (!(session.getMmgr() instanceof ArrayCacheMemoryMgr)) {
             session.setMmgr(new ArrayCacheMemoryMgr(INFERENCE_CACHE_FRACTION, 1024, 2.0));
         }

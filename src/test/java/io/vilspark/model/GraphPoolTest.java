@@ -17,6 +17,7 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
@@ -61,6 +62,22 @@ class GraphPoolTest {
         assertNotEquals(first, both.get(1));
         assertEquals(both, passThreads(layer, network, twoParts));
         assertEquals(List.of(first), passThreads(layer, network, onePart));
+    }
+
+    /** Training and forward passes run in sessions that work out each pass's subgraph once. */
+    @Test
+    void passesRunInFixedGraphSessions() {
+        ComputationGraph graph = smallGraph();
+        ViLNetwork network = (ViLNetwork) graph.getLayer(ViLGraph.NETWORK);
+        ViLNetworkLayer layer = (ViLNetworkLayer) network.conf().getLayer();
+        for (boolean training : new boolean[] {true, false}) {
+            String session = GraphPool.run(layer, DataType.FLOAT, network.paramTable(), training, List.of(Map.of()),
+                    (g, part) -> {
+                        SameDiff sd = training ? g.graph().getFunction(GraphPool.GRADIENT_FUNCTION) : g.graph();
+                        return sd.getSessions().get(Thread.currentThread().getId()).getClass().getSimpleName();
+                    }).get(0);
+            assertEquals(FixedGraphSession.class.getSimpleName(), session, training ? "training pass" : "forward pass");
+        }
     }
 
     /** Two callers at once (Spark tasks in one JVM) must not queue behind each other on one pass thread. */
