@@ -146,8 +146,12 @@ final class ViLBlock {
         int seqLen = seqLen();
 
         // pre-norm: standardise here, its scale and shift go into proj_up's weights
-        SDVariable xn = GraphOps.standardize(sd, x, 1e-5, 1);                      // [n, D]
-        SDVariable upW = p(params, "layer.proj_up.weight").mul(p(params, "norm.weight").add(1.0));
+        SDVariable xn = backprop ? GraphOps.standardizeRows(sd, x, dim, null, 1e-5)
+                : GraphOps.standardize(sd, x, 1e-5, 1);                               // [n, D]
+        // the norm's scale spread over proj_up's rows by a rank-1 matmul: ND4J's broadcasting
+        // multiply_bp along rows took 4.2 ms at ViL-T's [768, 192]
+        SDVariable upW = p(params, "layer.proj_up.weight").mul(sd.constant(Nd4j.ones(x.dataType(), 2L * inner, 1))
+                .mmul(p(params, "norm.weight").add(1.0).reshape(1, dim)));
         SDVariable upB = foldedBias(p(params, "layer.proj_up.weight"), p(params, "norm.bias"), p(params, "layer.proj_up.bias"));
         SDVariable xnIn = upB == null ? xn : sd.concat(1, xn, ones);               // [n, D(+1)]
         SDVariable upWb = withBias(sd, upW, upB);                                   // [2C, D(+1)]
@@ -182,7 +186,10 @@ final class ViLBlock {
         // MultiHeadLayerNorm: normalise each head's DH values, then scale/shift per channel. The norm
         // is blind to the cell's per-row division by n except through eps, so it takes the undivided
         // numerator with eps * n^2: LN(a / n) = (a - mean a) / sqrt(var a + eps n^2)
-        SDVariable hn = GraphOps.standardize(sd, h.numerator(), h.normaliser().mul(h.normaliser()).mul(1e-5), 2)
+        SDVariable epsRows = h.normaliser().mul(h.normaliser()).mul(1e-5);
+        SDVariable hn = (backprop
+                ? GraphOps.standardizeRows(sd, h.numerator().reshape(-1, headDim), headDim, epsRows.reshape(-1, 1), 0)
+                : GraphOps.standardize(sd, h.numerator(), epsRows, 2))
                 .reshape(nh, -1, seqLen, headDim).permute(0, 3, 1, 2).reshape(inner, -1);   // [C, n]
         SDVariable onesRow = backprop ? ones.reshape(1, -1) : null;
         hn = GraphOps.scaleChannels(hn, p(params, "layer.mlstm_cell.outnorm.weight").add(1.0), onesRow);
