@@ -47,6 +47,7 @@ public final class ParameterAveraging {
                         .workerPrefetchNumBatches(recipe.prefetch())
                         .saveUpdater(true)
                         .rddTrainingApproach(RDDTrainingApproach.Direct)
+                        .storageLevel(recipe.dataStorageLevel())
                         .repartionData(Repartition.Never)
                         .rngSeed(recipe.seed() * 1_000_003L + epoch);
         if (!hooks.isEmpty()) {

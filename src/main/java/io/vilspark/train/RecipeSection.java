@@ -129,6 +129,14 @@ final class RecipeSection {
         return values;
     }
 
+    String text(String key) {
+        try {
+            return block.getString(key);
+        } catch (com.typesafe.config.ConfigException e) {
+            throw expected(key, "a string");
+        }
+    }
+
     Config block(String key) {
         try {
             return block.getConfig(key);

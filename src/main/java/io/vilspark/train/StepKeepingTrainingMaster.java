@@ -48,7 +48,12 @@ final class StepKeepingTrainingMaster extends ParameterAveragingTrainingMaster {
 
     @Override
     public void executeTrainingMDS(SparkComputationGraph graph, JavaRDD<MultiDataSet> trainingData) {
-        super.executeTrainingMDS(graph, trainingData);
+        try {
+            super.executeTrainingMDS(graph, trainingData);
+        } finally {
+            // DL4J persists the epoch's minibatches (train.data_cache) and leaves them: each epoch reads new ones
+            trainingData.unpersist(false);
+        }
         takeWorkerSteps(graph.getNetwork().getConfiguration());
     }
 

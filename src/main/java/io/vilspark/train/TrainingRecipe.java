@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.util.List;
 
 import com.typesafe.config.Config;
+import org.apache.spark.storage.StorageLevel;
 import io.vilspark.config.JobConfig;
 import io.vilspark.data.read.AugmentationConfig;
 import io.vilspark.data.read.ReaderConfig;
@@ -23,6 +24,8 @@ import io.vilspark.model.ViLConfig;
  * @param batchPerWorker      images per minibatch on one worker ({@code globalBatch / workers})
  * @param averagingFrequency  minibatches each worker trains between two parameter averagings
  * @param prefetch            minibatches a worker loads ahead; 0 = off
+ * @param dataCache           Spark storage level of an epoch's minibatches while its averaging rounds
+ *                            draw from them ({@code NONE}: read the shards again each round)
  * @param lr                  base learning rate, before batch-size scaling
  * @param lrScaleBatch        peak lr = lr x globalBatch / lrScaleBatch; 0 = no scaling
  * @param warmupEpochs        linear warm-up length in epochs (may be fractional)
@@ -38,7 +41,7 @@ import io.vilspark.model.ViLConfig;
  * @param augment             the reader's {@code augment} block, as written (the reader checks it)
  */
 public record TrainingRecipe(int epochs, int globalBatch, int workers, int batchPerWorker, int averagingFrequency,
-                             int prefetch, double lr, int lrScaleBatch, double warmupEpochs, double endLr,
+                             int prefetch, String dataCache, double lr, int lrScaleBatch, double warmupEpochs, double endLr,
                              double weightDecay, double beta1, double beta2, double eps, double gradClip,
                              Double dropPath, long seed, int checkpointEverySteps, Config augment)
         implements Serializable {
@@ -88,10 +91,28 @@ public record TrainingRecipe(int epochs, int globalBatch, int workers, int batch
         // the reader owns these keys; here the block is only required to be a block
         Config augment = s.block("augment");
         return new TrainingRecipe(epochs, globalBatch, workers, batchPerWorker, s.integer("averaging_frequency", 1),
-                s.integer("prefetch", 0), lr, lrScaleBatch, warmupEpochs, endLr,
+                s.integer("prefetch", 0), storageLevel(s, "data_cache"), lr, lrScaleBatch, warmupEpochs, endLr,
                 s.nonNegative("weight_decay"), betas.get(0), betas.get(1), s.positive("eps"),
                 s.nonNegative("grad_clip"), dropPath, s.integral("seed", Long.MIN_VALUE),
                 s.integer("checkpoint_every_steps", 0), augment);
+    }
+
+    /** A Spark storage level by name ({@code MEMORY_ONLY}, {@code MEMORY_ONLY_SER}, ..., {@code NONE}). */
+    private static String storageLevel(RecipeSection s, String key) {
+        String name = s.text(key);
+        try {
+            StorageLevel.fromString(name);
+        } catch (IllegalArgumentException e) {
+            throw s.invalid(key, "expected a Spark storage level (MEMORY_ONLY, MEMORY_ONLY_SER, MEMORY_AND_DISK_SER, "
+                    + "NONE, ...), got " + name);
+        }
+        return name;
+    }
+
+    /** Where an epoch's minibatches are kept during its rounds, or null for nowhere ({@code NONE}). */
+    public StorageLevel dataStorageLevel() {
+        StorageLevel level = StorageLevel.fromString(dataCache);
+        return level.equals(StorageLevel.NONE()) ? null : level;
     }
 
     private static double peakLr(double lr, int globalBatch, int lrScaleBatch) {

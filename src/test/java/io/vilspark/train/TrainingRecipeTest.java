@@ -14,6 +14,7 @@ import com.typesafe.config.ConfigFactory;
 import io.vilspark.config.ConfigException;
 import io.vilspark.model.Pooling;
 import io.vilspark.model.ViLConfig;
+import org.apache.spark.storage.StorageLevel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -140,9 +141,23 @@ class TrainingRecipeTest {
         assertBad(List.of("train.prefetch=-1"), "train.prefetch", "expected an integer >= 0, got -1");
         assertBad(List.of("train.averaging_frequency=0"), "train.averaging_frequency", "expected an integer >= 1");
         assertBad(List.of("train.augment=5"), "train.augment", "expecting: object");
+        assertBad(List.of("train.data_cache=IN_THE_CLOUD"), "train.data_cache",
+                "expected a Spark storage level (MEMORY_ONLY, MEMORY_ONLY_SER, MEMORY_AND_DISK_SER, NONE, ...), got IN_THE_CLOUD");
+        assertBad(List.of("train.data_cache=[1]"), "train.data_cache", "expected a string");
         // real-valued keys whose default is a whole number take fractions
         assertEquals(0.5, TinyVil.recipe("train.grad_clip=0.5").gradClip());
         assertEquals(2.5, TinyVil.recipe("train.warmup_epochs=2.5").warmupEpochs());
+    }
+
+    /** DL4J's default (bytes) unless a recipe says otherwise; NONE means no persisting at all. */
+    @Test
+    void theEpochsMinibatchesAreCachedAtTheConfiguredLevel() {
+        assertEquals(StorageLevel.MEMORY_ONLY_SER(), TrainingRecipe.fromConfig(ConfigFactory.parseString("train {}"))
+                .dataStorageLevel());
+        assertEquals(StorageLevel.MEMORY_ONLY(), TinyVil.recipe().dataStorageLevel(), "the demo keeps arrays");
+        assertEquals(StorageLevel.MEMORY_AND_DISK_SER(), TinyVil.recipe("train.data_cache=MEMORY_AND_DISK_SER")
+                .dataStorageLevel());
+        assertNull(TinyVil.recipe("train.data_cache=NONE").dataStorageLevel());
     }
 
     @Test

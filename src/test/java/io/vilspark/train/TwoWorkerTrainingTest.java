@@ -84,6 +84,9 @@ class TwoWorkerTrainingTest {
         }
         assertEquals(2L * IMAGES, sizes.value().stream().mapToLong(Long::longValue).sum(),
                 "both epochs trained every image once, over both workers");
+        assertTrue(spark.sparkContext().getPersistentRDDs().isEmpty(),
+                "no epoch's minibatches (nor the validation data) stay cached after training: "
+                        + spark.sparkContext().getPersistentRDDs());
         // the driver's progress counts the rounds, not the jobs that count data or evaluate
         assertEquals(2 * ROUNDS_PER_EPOCH, progress.roundsDone(), "rounds counted by the progress line");
 
