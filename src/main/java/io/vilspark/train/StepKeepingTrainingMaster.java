@@ -6,6 +6,7 @@ import java.util.List;
 
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.CollectionAccumulator;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.core.storage.StatsStorageRouterProvider;
@@ -48,11 +49,20 @@ final class StepKeepingTrainingMaster extends ParameterAveragingTrainingMaster {
 
     @Override
     public void executeTrainingMDS(SparkComputationGraph graph, JavaRDD<MultiDataSet> trainingData) {
+        // DL4J persists the minibatches (train.data_cache) and leaves them cached; a caller's own cache (e.g.
+        // the averaging benchmark's) is left as it is: Spark refuses a second storage level
+        boolean cachedByCaller = !trainingData.getStorageLevel().equals(StorageLevel.NONE());
+        StorageLevel level = storageLevel;
+        if (cachedByCaller) {
+            storageLevel = null;
+        }
         try {
             super.executeTrainingMDS(graph, trainingData);
         } finally {
-            // DL4J persists the epoch's minibatches (train.data_cache) and leaves them: each epoch reads new ones
-            trainingData.unpersist(false);
+            storageLevel = level;
+            if (!cachedByCaller) {
+                trainingData.unpersist(false);
+            }
         }
         takeWorkerSteps(graph.getNetwork().getConfiguration());
     }
