@@ -15,8 +15,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * on every call, so every step takes the path for foreign gradients. That path re-slices the
  * parameters once per variable through a view of the previous view, and each new view walks the whole
  * chain of views twice: the step's update costs time cubic in the number of variables per updater
- * block. ViL-T has ~400, and its update took ~0.5 s per step on the driver thread, during which the
- * pass threads wait. Handing the updater the very array it compares with sends it down its standard
+ * block. ViL-T has ~400, and its update took ~0.45 s per step on the thread that calls {@code fit} (a
+ * Spark task's), during which the pass threads wait. Handing the updater the very array it compares with sends it down its standard
  * path, whose per-variable views were made once, at construction.
  */
 public final class InPlaceGraphUpdater extends ComputationGraphUpdater {
