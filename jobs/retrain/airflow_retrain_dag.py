@@ -30,7 +30,7 @@ with DAG(
         name="vil-retrain-{{ ds }}",
         conf={
             "spark.executorEnv.OMP_NUM_THREADS": "4",
-            "spark.executor.extraJavaOptions": "-Dorg.bytedeco.javacpp.cachedir=/tmp/vil-javacpp",
+            "spark.executor.extraJavaOptions": "-Dorg.bytedeco.javacpp.cachedir=/tmp/vil-javacpp --add-modules=jdk.incubator.vector",
         },
         executor_cores=4,
         application_args=[

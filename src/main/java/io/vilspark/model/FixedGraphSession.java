@@ -7,8 +7,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.nd4j.autodiff.functions.DifferentialFunction;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.config.ExecutionResult;
+import org.nd4j.autodiff.samediff.config.SDValue;
+import org.nd4j.autodiff.samediff.internal.FrameIter;
 import org.nd4j.autodiff.samediff.internal.InferenceSession;
+import org.nd4j.linalg.api.ops.OpContext;
 
 /**
  * SameDiff's session for a graph whose structure no longer changes, run pass after pass for the same
@@ -19,7 +24,8 @@ import org.nd4j.autodiff.samediff.internal.InferenceSession;
  * a Patricia trie and regular-expression matches per variable. ViL-T's training graph has tens of
  * thousands of variables: that walk was about 40% of the Java time of a pass thread (JFR).
  *
- * <p>Only for the graphs {@link GraphPool} builds: they are complete before their first pass.
+ * <p>Only for the graphs {@link GraphPool} builds: they are complete before their first pass. It
+ * also runs their {@link JavaKernelOp}s, which SameDiff's own session cannot.
  */
 final class FixedGraphSession extends InferenceSession {
     private record Subgraph(List<String> variables, List<String> ops, List<String> zeroInputOps) {
@@ -44,6 +50,18 @@ final class FixedGraphSession extends InferenceSession {
         subgraph.addAll(known.variables());
         subgraphOps.addAll(known.ops());
         zeroInputOpsInSubgraph.addAll(known.zeroInputOps());
+    }
+
+    /** {@link JavaKernelOp}s run here, in Java; every other op as SameDiff runs it. */
+    @Override
+    public ExecutionResult doExec(DifferentialFunction op, OpContext context, FrameIter outputFrameIter,
+                                  Set<VarId> opInputs, Set<VarId> allIterInputs, Set<String> constAndPhInputs,
+                                  Map<String, SDValue> otherPlaceHolders) {
+        if (op instanceof JavaKernelOp kernel) {
+            kernel.execute(context);
+            return ExecutionResult.createFrom(op, context);
+        }
+        return super.doExec(op, context, outputFrameIter, opInputs, allIterInputs, constAndPhInputs, otherPlaceHolders);
     }
 
     /** Sets of outputs whose subgraph is known (for tests). */

@@ -67,11 +67,12 @@ final class GraphPool {
     private static final String FLAT_GRADIENT = "vil_flat_gradient";
 
     /**
-     * What a graph computes: the model, the mLSTM cell's form and chunk, the data type, and whether it
+     * What a graph computes: the model, the mLSTM cell's form and chunk, the data type, whether it
      * is differentiated (training passes) or only run forwards (its ops then take their fastest
-     * forward form, and it has no gradient function).
+     * forward form, and it has no gradient function), and its element-wise kernels.
      */
-    private record Architecture(ViLConfig config, MLstmForm form, int chunkSize, DataType dataType, boolean backprop) {
+    private record Architecture(ViLConfig config, MLstmForm form, int chunkSize, DataType dataType, boolean backprop,
+                                ElementwiseKernels kernels) {
     }
 
     /**
@@ -114,7 +115,8 @@ final class GraphPool {
                            List<Map<String, INDArray>> parts, BiFunction<Graph, Map<String, INDArray>, T> work) {
         MLstmForm form = layer.cellForm(layer.config().sequenceLength());
         Architecture architecture = new Architecture(layer.config(), form,
-                form == MLstmForm.CHUNKWISE ? layer.getChunkSize() : 0, dataType, training);
+                form == MLstmForm.CHUNKWISE ? layer.getChunkSize() : 0, dataType, training,
+                ElementwiseKernels.forGraphPool(dataType));
         Deque<Graph> idle;
         synchronized (IDLE) {
             idle = IDLE.computeIfAbsent(architecture, a -> new ConcurrentLinkedDeque<>());
@@ -123,7 +125,7 @@ final class GraphPool {
         try {
             for (int i = 0; i < parts.size(); i++) {
                 Graph g = idle.pollFirst();
-                borrowed.add(g != null ? g : build(layer, dataType, training));
+                borrowed.add(g != null ? g : build(layer, architecture));
                 bind(borrowed.get(i).graph(), params);
             }
             return runParts(borrowed, parts, training, work);
@@ -217,8 +219,10 @@ final class GraphPool {
         }
     }
 
-    /** The network's graph with placeholders for images and labels, and with {@code backprop} its gradient function. */
-    private static Graph build(ViLNetworkLayer layer, DataType dataType, boolean backprop) {
+    /** The network's graph with placeholders for images and labels, and when it backpropagates its gradient function. */
+    private static Graph build(ViLNetworkLayer layer, Architecture architecture) {
+        DataType dataType = architecture.dataType();
+        boolean backprop = architecture.backprop();
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             SameDiff sd = SameDiff.create();
             sd.setArrayHolders(new SingleThreadArrayHolder(), new SingleThreadArrayHolder(), false);
@@ -228,7 +232,7 @@ final class GraphPool {
             SDVariable labels = sd.placeHolder(SameDiffOutputLayer.LABELS_KEY, dataType, -1, config.numClasses());
             Map<String, SDVariable> vars = new LinkedHashMap<>();
             layer.getLayerParams().getParamShapes().forEach((name, shape) -> vars.put(name, sd.var(name, dataType, shape)));
-            SDVariable loss = layer.defineLayer(sd, images, labels, vars, backprop);
+            SDVariable loss = layer.defineLayer(sd, images, labels, vars, backprop, architecture.kernels());
             sd.setLossVariables(loss.name());
             if (OpTimings.ENABLED) {
                 sd.addListeners(OpTimings.INSTANCE);

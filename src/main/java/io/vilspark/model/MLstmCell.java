@@ -42,7 +42,7 @@ public final class MLstmCell {
      */
     public static SDVariable parallel(SameDiff sd, SDVariable q, SDVariable kScaled, SDVariable v,
                                       SDVariable igatePreact, SDVariable fgatePreact, int seqLen, boolean reverse) {
-        return parallelParts(sd, q, kScaled, v, igatePreact, fgatePreact, seqLen, reverse).hidden();
+        return parallelParts(sd, q, kScaled, v, igatePreact, fgatePreact, seqLen, reverse, ElementwiseKernels.ND4J).hidden();
     }
 
     /** The hidden states as {@code numerator / normaliser}, numerator {@code [X, S, DH]}, normaliser {@code [X, S, 1]}. */
@@ -54,7 +54,8 @@ public final class MLstmCell {
 
     /** {@link #parallel} before its final division (a following per-head norm can absorb it). */
     static Parts parallelParts(SameDiff sd, SDVariable q, SDVariable kScaled, SDVariable v,
-                               SDVariable igatePreact, SDVariable fgatePreact, int seqLen, boolean reverse) {
+                               SDVariable igatePreact, SDVariable fgatePreact, int seqLen, boolean reverse,
+                               ElementwiseKernels kernels) {
         DataType dt = q.dataType();
         // logF[i, j] = cum_i - cum_j: forget gates over (j, i] forwards, over [i, j) in reverse
         // cumulative sums as a matmul with a triangle of ones: ND4J's cumsum backward pass is wrong
@@ -67,15 +68,12 @@ public final class MLstmCell {
         // rounding i_j - cum_j on its own (cum grows large; an error per column would not cancel in
         // the normalised output, one per row does)
         SDVariable rowMax = cum.add(runningMax(sd, igatePreact.sub(cum), seqLen, reverse));   // [X, S]
-        SDVariable decay = sd.math().exp(cum.sub(rowMax).reshape(-1, seqLen, 1).sub(cum.reshape(-1, 1, seqLen))
-                .add(igatePreact.reshape(-1, 1, seqLen))
-                .add(sd.constant(causalMask(seqLen, reverse, dt))));                          // [X, S, S]
-
-        SDVariable c = sd.mmul(q, kScaled, false, true, false).mul(decay);                 // [X, S, S]
-        SDVariable normaliser = sd.math().max(sd.math().abs(c.sum(true, 2)), sd.math().exp(rowMax.reshape(-1, seqLen, 1).neg()))
+        ElementwiseKernels.DecayedScores c = kernels.decayedScores(sd, sd.mmul(q, kScaled, false, true, false),
+                cum.sub(rowMax), cum, igatePreact, seqLen, reverse);                          // [X, S, S]
+        SDVariable normaliser = sd.math().max(sd.math().abs(c.rowSums()), sd.math().exp(rowMax.reshape(-1, seqLen, 1).neg()))
                 .add(EPS);
         // (C / n) @ v as (C @ v) / n: the division touches DH columns instead of S
-        return new Parts(sd.mmul(c, v), normaliser);
+        return new Parts(sd.mmul(c.scores(), v), normaliser);
     }
 
     /**
@@ -87,7 +85,8 @@ public final class MLstmCell {
      * {@code m_i}, so the parts equal {@link #parallelParts}'s.
      */
     static Parts chunkwiseParts(SameDiff sd, SDVariable q, SDVariable kScaled, SDVariable v,
-                                SDVariable igatePreact, SDVariable fgatePreact, int seqLen, int dh, int chunkSize, boolean reverse) {
+                                SDVariable igatePreact, SDVariable fgatePreact, int seqLen, int dh, int chunkSize, boolean reverse,
+                                ElementwiseKernels kernels) {
         DataType dt = q.dataType();
         int l = Math.max(1, Math.min(chunkSize, seqLen));
         int nc = (seqLen + l - 1) / l;
@@ -151,13 +150,10 @@ public final class MLstmCell {
         SDVariable interScale = sd.math().exp(bm.sub(m));                                    // [Y, L]
         SDVariable numInter = sd.mmul(q3, cState).mul(spread(sd, interScale, l, dh, dt));    // [Y, L, DH]
         SDVariable bInter = sd.mmul(q3, nState).reshape(-1, l).mul(interScale);              // [Y, L]
-        SDVariable logD = b.reshape(-1, l, 1).sub(b.reshape(-1, 1, l))
-                .add(igC.reshape(-1, 1, l))
-                .add(sd.constant(causalMask(l, reverse, dt)))
-                .sub(m.reshape(-1, l, 1));                                                   // [Y, L, L]
-        SDVariable c = sd.mmul(q3, k3, false, true, false).mul(sd.math().exp(logD));
-        SDVariable numerator = numInter.add(sd.mmul(c, v3)).reshape(-1, padded, dh);
-        SDVariable normaliser = sd.math().max(sd.math().abs(bInter.add(l == 1 ? c.reshape(-1, 1) : c.sum(2))), sd.math().exp(m.neg())).add(EPS)
+        ElementwiseKernels.DecayedScores c = kernels.decayedScores(sd, sd.mmul(q3, k3, false, true, false),
+                b.sub(m), b, igC, l, reverse);                                               // [Y, L, L]
+        SDVariable numerator = numInter.add(sd.mmul(c.scores(), v3)).reshape(-1, padded, dh);
+        SDVariable normaliser = sd.math().max(sd.math().abs(bInter.add(c.rowSums().reshape(-1, l))), sd.math().exp(m.neg())).add(EPS)
                 .reshape(-1, padded, 1);
         if (pad > 0) {
             int start = reverse ? pad : 0;

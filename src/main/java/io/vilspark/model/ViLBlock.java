@@ -136,10 +136,11 @@ final class ViLBlock {
      * @param keepMask drop-path multipliers {@code [B, 1]}, or null when this block has no drop path
      * @param backprop whether the graph will be differentiated (else some ops take their fastest
      *                 forward form)
+     * @param kernels  how SiLU and the cell's decayed scores are computed
      * @return token rows {@code [B*S, dim]}
      */
     SDVariable define(SameDiff sd, SDVariable x, SDVariable ones, SDVariable keepMask, Map<String, SDVariable> params,
-                      boolean backprop) {
+                      boolean backprop, ElementwiseKernels kernels) {
         int nh = ViLConfig.CELL_HEADS;
         int headDim = inner / nh;
         int block = ViLConfig.QKV_BLOCK_SIZE;
@@ -162,7 +163,7 @@ final class ViLBlock {
 
         SDVariable conv = DepthwiseConv.define(sd, xm, p(params, "layer.conv.weight"), p(params, "layer.conv.bias"),
                 gridH, gridW, reverse);
-        SDVariable xc = sd.nn().swish(conv);                                         // [C, n]
+        SDVariable xc = kernels.silu(sd, conv);                                         // [C, n]
 
         // the mLSTM scales k by 1/sqrt(DH): put it in k's weights, and undo it in the gates' k weights
         double kScale = 1.0 / Math.sqrt(headDim);
@@ -181,7 +182,7 @@ final class ViLBlock {
         SDVariable fg = gates.get(SDIndex.interval(nh, 2 * nh), SDIndex.all()).reshape(-1, seqLen);
 
         MLstmCell.Parts h = form.define(sd, toHeads(q, headDim, seqLen), toHeads(k, headDim, seqLen),
-                toHeads(v, headDim, seqLen), ig, fg, seqLen, headDim, chunkSize, reverse);
+                toHeads(v, headDim, seqLen), ig, fg, seqLen, headDim, chunkSize, reverse, kernels);
 
         // MultiHeadLayerNorm: normalise each head's DH values, then scale/shift per channel. The norm
         // is blind to the cell's per-row division by n except through eps, so it takes the undivided
@@ -198,7 +199,7 @@ final class ViLBlock {
             hn = hn.add(outBias.reshape(inner, 1));
         }
         SDVariable gated = hn.add(GraphOps.scaleChannels(xc, p(params, "layer.learnable_skip"), onesRow))
-                .mul(sd.nn().swish(z));                                              // [C, n]
+                .mul(kernels.silu(sd, z));                                              // [C, n]
 
         SDVariable downB = p(params, "layer.proj_down.bias");
         SDVariable out;                                                              // [n, D]

@@ -162,15 +162,16 @@ public class ViLNetworkLayer extends SameDiffOutputLayer {
 
     @Override
     public SDVariable defineLayer(SameDiff sd, SDVariable images, SDVariable labels, Map<String, SDVariable> params) {
-        return defineLayer(sd, images, labels, params, true);
+        return defineLayer(sd, images, labels, params, true, ElementwiseKernels.ND4J);
     }
 
     /**
      * The network's graph; with {@code backprop} false, for forward passes only: some ops then take
      * the form that is fastest forwards rather than the one whose backward pass is fastest.
+     * {@code kernels} other than ND4J's need the graph to run in a {@link FixedGraphSession}.
      */
     SDVariable defineLayer(SameDiff sd, SDVariable images, SDVariable labels, Map<String, SDVariable> params,
-                           boolean backprop) {
+                           boolean backprop, ElementwiseKernels kernels) {
         ViLConfig config = config();
         int seqLen = config.sequenceLength();
         SDVariable dropPath = hasDropPath() ? sd.placeHolder(DROP_PATH, images.dataType(), -1, 2L * depth) : null;
@@ -182,7 +183,7 @@ public class ViLNetworkLayer extends SameDiffOutputLayer {
         for (int i = 0; i < blocks.size(); i++) {
             ViLBlock block = blocks.get(i);
             SDVariable keep = block.dropPath() > 0 ? dropPath.get(SDIndex.all(), SDIndex.interval(i, i + 1)) : null;
-            x = block.define(sd, x, ones, keep, params, backprop);
+            x = block.define(sd, x, ones, keep, params, backprop, kernels);
             sd.identity(ReferenceNames.blockActivationName(i), x.reshape(-1, seqLen, dim));
         }
         ClassifierHead head = new ClassifierHead(config);

@@ -71,8 +71,10 @@ class ClusterLaunchersTest {
         assertTrue(cmd.contains(" --conf spark.executorEnv.OMP_NUM_THREADS=3 "), "from spark-defaults.conf: " + cmd);
         assertTrue(cmd.contains(" --conf spark.executorEnv.MALLOC_MMAP_THRESHOLD_=65536 "), cmd);
         assertTrue(cmd.contains(" --conf spark.executor.extraJavaOptions=-XX:+UseG1GC\\ "
-                + "-Dorg.bytedeco.javacpp.cachedir=/tmp/vil-javacpp "), "appended to the cluster's options: " + cmd);
-        assertTrue(cmd.contains(" --conf spark.driver.extraJavaOptions=-Dorg.bytedeco.javacpp.cachedir=/tmp/vil-javacpp "), cmd);
+                + "-Dorg.bytedeco.javacpp.cachedir=/tmp/vil-javacpp\\ --add-modules=jdk.incubator.vector "),
+                "appended to the cluster's options: " + cmd);
+        assertTrue(cmd.contains(" --conf spark.driver.extraJavaOptions=-Dorg.bytedeco.javacpp.cachedir=/tmp/vil-javacpp"
+                + "\\ --add-modules=jdk.incubator.vector "), cmd);
         assertTrue(cmd.matches(".* \\S*/target/vil-spark-[^ ]+-job\\.jar train --data hdfs:///fm --out hdfs:///runs/1$"), cmd);
     }
 
@@ -82,14 +84,17 @@ class ClusterLaunchersTest {
         Run r = run(Map.of("SPARK_HOME", home.toString(), "VIL_SUBMIT_OPTS", "--master yarn",
                         "VIL_JAVACPP_CACHE", "/data/javacpp"), "submit", "--dry-run", "--cuda", "--executor-cores", "4",
                 "--conf", "spark.executorEnv.OMP_NUM_THREADS=2", "--conf", "spark.executorEnv.MALLOC_MMAP_THRESHOLD_=1048576", "--conf",
-                "spark.driver.extraJavaOptions=-Dorg.bytedeco.javacpp.cachedir=/x", "--", "prepare", "--input", "in");
+                "spark.driver.extraJavaOptions=-Dorg.bytedeco.javacpp.cachedir=/x --add-modules=jdk.incubator.vector",
+                "--", "prepare", "--input", "in");
         assertEquals(0, r.code(), r.out());
         String cmd = r.out().trim();
         assertTrue(cmd.contains(" --master yarn --executor-cores 4 "), cmd);
         assertFalse(cmd.contains("OMP_NUM_THREADS=4"), cmd);
         assertFalse(cmd.contains("MALLOC_MMAP_THRESHOLD_=65536"), cmd);
-        assertTrue(cmd.contains(" --conf spark.executor.extraJavaOptions=-Dorg.bytedeco.javacpp.cachedir=/data/javacpp "), cmd);
-        assertFalse(cmd.contains("spark.driver.extraJavaOptions=-Dorg.bytedeco.javacpp.cachedir=/data"), cmd);
+        assertTrue(cmd.contains(" --conf spark.executor.extraJavaOptions=-Dorg.bytedeco.javacpp.cachedir=/data/javacpp"
+                + "\\ --add-modules=jdk.incubator.vector "), cmd);
+        // the user's driver options have both already: only theirs are passed
+        assertEquals(1, cmd.split("spark.driver.extraJavaOptions=", -1).length - 1, cmd);
         assertTrue(cmd.contains(" --name vil\\ prepare "), cmd);
         assertTrue(cmd.matches(".*-job-cuda\\.jar prepare --input in$"), cmd);
     }

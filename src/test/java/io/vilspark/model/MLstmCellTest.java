@@ -79,7 +79,8 @@ class MLstmCellTest {
         }
         SDVariable h = form.define(sd, in[0].reshape(-1, seqLen, headDim),
                         in[1].reshape(-1, seqLen, headDim).div(Math.sqrt(headDim)), in[2].reshape(-1, seqLen, headDim),
-                        in[3].reshape(-1, seqLen), in[4].reshape(-1, seqLen), seqLen, headDim, chunkSize, reverse)
+                        in[3].reshape(-1, seqLen), in[4].reshape(-1, seqLen), seqLen, headDim, chunkSize, reverse,
+                        ElementwiseKernels.ND4J)
                 .hidden().reshape(-1, heads, seqLen, headDim);
         // the float32 inputs are exact in double: only the reference's float64 rounding remains
         assertClose(shape + " " + form + " double", c.npy("h_f64.npy"), flip(h.eval(), reverse), 1e-9);
@@ -101,9 +102,17 @@ class MLstmCellTest {
         return out;
     }
 
+    /** In float32 with ND4J's ops and with the fused Java kernels (as the training graphs run them). */
     @ParameterizedTest(name = "{0} {1} chunk {2} reverse {3}")
     @MethodSource("cases")
     void formMatchesReference(String shape, MLstmForm form, int chunkSize, boolean reverse) throws Exception {
+        for (ElementwiseKernels kernels : List.of(ElementwiseKernels.ND4J, ElementwiseKernels.JAVA)) {
+            formMatchesReference(shape, form, chunkSize, reverse, kernels);
+        }
+    }
+
+    private void formMatchesReference(String shape, MLstmForm form, int chunkSize, boolean reverse,
+                                      ElementwiseKernels kernels) throws Exception {
         ReferenceCase c = new ReferenceCase("mlstm_cell/" + shape);
         INDArray q = c.npy("q.npy");
         int heads = (int) q.size(1);
@@ -119,13 +128,16 @@ class MLstmCellTest {
         // the cell takes (head, sample) sequences stacked, k pre-scaled by 1/sqrt(DH), gates [X, S]
         SDVariable h = form.define(sd, in[0].reshape(-1, seqLen, headDim),
                         in[1].reshape(-1, seqLen, headDim).div(Math.sqrt(headDim)), in[2].reshape(-1, seqLen, headDim),
-                        in[3].reshape(-1, seqLen), in[4].reshape(-1, seqLen), seqLen, headDim, chunkSize, reverse)
+                        in[3].reshape(-1, seqLen), in[4].reshape(-1, seqLen), seqLen, headDim, chunkSize, reverse, kernels)
                 .hidden().reshape(-1, heads, seqLen, headDim);
         SDVariable r = sd.constant("R", flip(c.npy("R.npy"), reverse).castTo(DataType.FLOAT));
         SDVariable loss = h.mul(r).sum();
         sd.setLossVariables(loss);
+        if (kernels.isJava()) {
+            ElementwiseKernelsTest.runInFixedGraphSessions(sd);
+        }
 
-        String what = shape + " " + form + " chunk " + chunkSize + (reverse ? " reverse" : "");
+        String what = shape + " " + form + " chunk " + chunkSize + (reverse ? " reverse" : "") + " " + kernels;
         INDArray out = flip(h.eval(), reverse);
         assertClose(what + " h", c.npy("h.npy"), out, 1e-5);
         assertClose(what + " h vs float64", c.npy("h_f64.npy"), out, 1e-5);

@@ -25,7 +25,7 @@ public final class VilChildJvm {
         command.add("-Xmx2g");
         // Spark's module openings and the ND4J natives' cache folder, as the test JVM got them from surefire
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("--add-opens") || arg.startsWith("-Djdk.reflect") || arg.startsWith("-Dorg.bytedeco")) {
+            if (arg.startsWith("--add-opens") || arg.startsWith("--add-modules") || arg.startsWith("-Djdk.reflect") || arg.startsWith("-Dorg.bytedeco")) {
                 command.add(arg);
             }
         }

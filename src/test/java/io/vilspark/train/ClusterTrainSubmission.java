@@ -31,7 +31,7 @@ final class ClusterTrainSubmission {
                 "--conf", "spark.cores.max=2",
                 "--conf", "spark.executor.memory=1g",
                 "--conf", "spark.executorEnv.OMP_NUM_THREADS=1",
-                "--conf", "spark.executor.extraJavaOptions=" + javacppCache(),
+                "--conf", "spark.executor.extraJavaOptions=" + javacppCache() + " --add-modules=jdk.incubator.vector",
                 "--conf", "spark.locality.wait=0"));
     }
 

@@ -159,7 +159,7 @@ class StandaloneAuthenticationTest {
         }
         StringBuilder opens = new StringBuilder();
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("--add-opens") || arg.startsWith("-Djdk.reflect")) {
+            if (arg.startsWith("--add-opens") || arg.startsWith("--add-modules") || arg.startsWith("-Djdk.reflect")) {
                 opens.append(' ').append(arg);
             }
         }

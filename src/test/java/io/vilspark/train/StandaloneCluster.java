@@ -131,7 +131,7 @@ final class StandaloneCluster implements AutoCloseable {
         command.addAll(jvmOptions);
         // Spark on Java 17 needs the module openings the test JVM got from surefire's argLine (spark-class adds them)
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("--add-opens") || arg.startsWith("-Djdk.reflect")) {
+            if (arg.startsWith("--add-opens") || arg.startsWith("--add-modules") || arg.startsWith("-Djdk.reflect")) {
                 command.add(arg);
             }
         }

@@ -1,0 +1,103 @@
+package io.vilspark.model;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How a graph computes its element-wise hot spots (SiLU; the mLSTM's decayed scores): with ND4J's
+ * ops, or with fused Java ops ({@link JavaKernelOp}) that only the graphs' own session
+ * ({@link FixedGraphSession}) runs. The Java ops need the JDK's incubating vector API ({@code
+ * --add-modules jdk.incubator.vector}, which the launchers, the job submission and the tests add);
+ * without it, or with {@code -Dvil.kernels=nd4j}, graphs keep ND4J's ops. Both compute the same
+ * functions to float32 rounding.
+ */
+final class ElementwiseKernels {
+    /** ND4J's ops: for graphs run by any SameDiff session, and for double precision. */
+    static final ElementwiseKernels ND4J = new ElementwiseKernels(false);
+    /** The fused Java ops (float32, {@link FixedGraphSession} only). */
+    static final ElementwiseKernels JAVA = new ElementwiseKernels(true);
+    /** {@code -Dvil.kernels=nd4j} keeps ND4J's ops in every graph (for comparisons). */
+    static final String PROPERTY = "vil.kernels";
+    private static final String VECTOR_MODULE = "jdk.incubator.vector";
+    private static final Logger LOG = LoggerFactory.getLogger(ElementwiseKernels.class);
+    private static volatile boolean reportedMissing;
+
+    static {
+        for (JavaKernelOp op : new JavaKernelOp[] {new SiLUOp(), new SiLUGradientOp(), new DecayedScoresOp(), new DecayedScoresGradientOp()}) {
+            JavaKernelOp.register(op);
+        }
+    }
+
+    private final boolean java;
+
+    private ElementwiseKernels(boolean java) {
+        this.java = java;
+    }
+
+    /** The kernels for {@link GraphPool}'s graphs of this data type. */
+    static ElementwiseKernels forGraphPool(DataType dataType) {
+        return dataType == DataType.FLOAT && javaAvailable() ? JAVA : ND4J;
+    }
+
+    /** Whether the Java ops can run in this JVM and are not switched off. */
+    static boolean javaAvailable() {
+        if ("nd4j".equalsIgnoreCase(System.getProperty(PROPERTY, "").trim())) {
+            return false;
+        }
+        if (ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent()) {
+            return true;
+        }
+        if (!reportedMissing) {
+            reportedMissing = true;
+            LOG.warn("this JVM lacks {} (start it with --add-modules {}): ViL graphs use ND4J's slower "
+                    + "element-wise ops", VECTOR_MODULE, VECTOR_MODULE);
+        }
+        return false;
+    }
+
+    /** Which kernels this JVM's float32 graphs use, for the header lines of benchmarks and training. */
+    static String describe() {
+        return forGraphPool(DataType.FLOAT) == JAVA ? "Java vector API (" + VECTOR_MODULE + ")" : "ND4J ops";
+    }
+
+    boolean isJava() {
+        return java;
+    }
+
+    @Override
+    public String toString() {
+        return java ? "Java kernels" : "ND4J ops";
+    }
+
+    /** {@code x * sigmoid(x)}. */
+    SDVariable silu(SameDiff sd, SDVariable x) {
+        return java ? new SiLUOp(sd, x).outputVariable() : sd.nn().swish(x);
+    }
+
+    /** The mLSTM's scores times their decay, and their row sums. */
+    record DecayedScores(SDVariable scores, SDVariable rowSums) {
+    }
+
+    /**
+     * {@code scores[x, i, j] = qk[x, i, j] * exp(((rowLog[x, i] - cum[x, j]) + ig[x, j]) + mask[i, j])}
+     * with the causal mask of {@link MLstmCell#causalMask}, and {@code rowSums [X, L, 1]}.
+     *
+     * @param qk     {@code [X, L, L]}
+     * @param rowLog {@code [X, L]}, as are {@code cum} and {@code ig}
+     */
+    DecayedScores decayedScores(SameDiff sd, SDVariable qk, SDVariable rowLog, SDVariable cum, SDVariable ig,
+                                int len, boolean reverse) {
+        if (java) {
+            SDVariable[] out = new DecayedScoresOp(sd, qk, rowLog, cum, ig, reverse).outputVariables();
+            return new DecayedScores(out[0], out[1]);
+        }
+        SDVariable decay = sd.math().exp(rowLog.reshape(-1, len, 1).sub(cum.reshape(-1, 1, len))
+                .add(ig.reshape(-1, 1, len))
+                .add(sd.constant(MLstmCell.causalMask(len, reverse, qk.dataType()))));
+        SDVariable scores = qk.mul(decay);
+        return new DecayedScores(scores, scores.sum(true, 2));
+    }
+}

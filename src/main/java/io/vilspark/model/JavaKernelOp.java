@@ -1,0 +1,136 @@
+package io.vilspark.model;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+import org.bytedeco.javacpp.BytePointer;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.imports.converters.ImportClassMapping;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.OpContext;
+import org.nd4j.linalg.api.shape.LongShapeDescriptor;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A graph op that {@link FixedGraphSession} computes in Java (with the JDK's vector API, see
+ * {@link VectorLoops}) instead of handing it to ND4J's native library: for the element-wise hot
+ * spots where a fused Java loop does in one pass over memory what ND4J does in several, with
+ * vectorised exp where ND4J's is scalar.
+ *
+ * <p>Subclasses are public with a public no-argument constructor and keep their settings in integer
+ * arguments: SameDiff copies every op into the gradient function by serialising it and creating it
+ * again by name ({@link #register}).
+ */
+public abstract class JavaKernelOp extends DynamicCustomOp {
+    protected JavaKernelOp() {
+    }
+
+    protected JavaKernelOp(SameDiff sd, SDVariable[] inputs, long... settings) {
+        super(null, sd, inputs);
+        addIArgument(settings);
+    }
+
+    @Override
+    public abstract String opName();
+
+    @Override
+    public abstract int getNumOutputs();
+
+    /** The outputs' shapes for inputs of these shapes. */
+    protected abstract long[][] outputShapes(long[][] inputShapes);
+
+    /**
+     * Fills {@code outputs} (fresh row-major arrays of {@link #outputShapes}) from {@code inputs}
+     * (row-major, see {@link #rowMajor}), float32 only.
+     */
+    protected abstract void compute(INDArray[] inputs, INDArray[] outputs);
+
+    /** Runs the op on the arrays SameDiff's session put in its context. */
+    final void execute(OpContext context) {
+        INDArray[] in = context.getInputArrays().stream().map(JavaKernelOp::rowMajor).toArray(INDArray[]::new);
+        INDArray[] out = context.getOutputArrays().toArray(new INDArray[0]);
+        for (INDArray a : in) {
+            if (a.dataType() != DataType.FLOAT) {
+                throw new IllegalStateException(opName() + " computes float32 only, got " + a.dataType());
+            }
+        }
+        compute(in, out);
+    }
+
+    @Override
+    public List<DataType> calculateOutputDataTypes(List<DataType> inputTypes) {
+        return Collections.nCopies(getNumOutputs(), inputTypes.get(0));
+    }
+
+    @Override
+    public List<LongShapeDescriptor> calculateOutputShape(OpContext context) {
+        return shapesFor(context.getInputArrays());
+    }
+
+    @Override
+    public List<LongShapeDescriptor> calculateOutputShape() {
+        return shapesFor(inputArguments());
+    }
+
+    private List<LongShapeDescriptor> shapesFor(List<INDArray> inputs) {
+        long[][] shapes = outputShapes(inputs.stream().map(INDArray::shape).toArray(long[][]::new));
+        List<LongShapeDescriptor> out = new ArrayList<>();
+        for (long[] shape : shapes) {
+            out.add(LongShapeDescriptor.fromShape(shape, inputs.get(0).dataType()));
+        }
+        return out;
+    }
+
+    /** ND4J would look the op up in its native library, where it does not exist: say who runs it. */
+    @Override
+    public long opHash() {
+        throw new IllegalStateException("op " + opName() + " is computed in Java by the ViL graphs' own session "
+                + "(FixedGraphSession, GraphPool); it cannot run in another SameDiff session");
+    }
+
+    /** No named properties (ND4J looks them up in its op descriptors): settings are integer arguments. */
+    @Override
+    public Map<String, Object> propertiesForFunction() {
+        return Map.of();
+    }
+
+    /** Setting {@code i} of the op (its integer arguments survive SameDiff's copies). */
+    protected final long setting(int i) {
+        return iArgs()[i];
+    }
+
+    /**
+     * Makes {@code prototype}'s op name known to SameDiff's op lookup, which the gradient function's
+     * copy of the graph goes through ({@code FlatBuffersMapper.fromFlatNode}).
+     */
+    static void register(JavaKernelOp prototype) {
+        synchronized (ImportClassMapping.class) {
+            ImportClassMapping.getOpNameMapping().putIfAbsent(prototype.opName(), prototype);
+        }
+    }
+
+    /** {@code a} itself when it is row-major and dense, else a row-major copy. */
+    static INDArray rowMajor(INDArray a) {
+        boolean dense = a.ordering() == 'c' && Arrays.equals(a.stride(), Nd4j.getStrides(a.shape(), 'c'));
+        return dense ? a : a.dup('c');
+    }
+
+    /** The bytes of a dense row-major array, from its first element, in native order. */
+    static ByteBuffer bytes(INDArray a) {
+        long length = a.length() * a.dataType().width();
+        if (length > Integer.MAX_VALUE) {
+            throw new IllegalStateException("an array of " + length + " bytes is too large for the Java kernels "
+                    + "(at most 2 GB each): use a smaller batch, or -D" + ElementwiseKernels.PROPERTY + "=nd4j");
+        }
+        BytePointer p = new BytePointer(a.data().addressPointer());
+        return p.capacity(length).asByteBuffer().order(ByteOrder.nativeOrder());
+    }
+}

@@ -1,0 +1,179 @@
+package io.vilspark.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.BiFunction;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The fused Java kernels against ND4J's ops, forwards and backwards, in float32: the same graph is
+ * built with either, the Java one run by {@link FixedGraphSession}, and every output and input
+ * gradient compared relative to its largest value (ND4J's graph is the one the gradient checks and
+ * the reference cases cover).
+ */
+class ElementwiseKernelsTest {
+    private static final double TOLERANCE = 1e-5;
+
+    @Test
+    void theTestJvmRunsTheJavaKernels() {
+        // the pom gives the test JVM the vector API: without it every comparison here would be ND4J vs ND4J
+        assertTrue(ElementwiseKernels.javaAvailable(), "jdk.incubator.vector missing from the test JVM");
+        assertEquals(ElementwiseKernels.JAVA, ElementwiseKernels.forGraphPool(DataType.FLOAT));
+        assertEquals(ElementwiseKernels.ND4J, ElementwiseKernels.forGraphPool(DataType.DOUBLE));
+    }
+
+    @Test
+    void siluAndItsGradientMatchNd4j() {
+        // past the vector loop's end (1003 is no multiple of the lanes); large values (ND4J's own
+        // derivative turns NaN beyond ~44, where exp(x)^2 overflows)
+        INDArray x = randn(new Random(1), 3.0, 1003);
+        x.putScalar(0, 40f);
+        x.putScalar(1, -40f);
+        x.putScalar(2, 0f);
+        INDArray weights = randn(new Random(2), 1.0, 1003);
+        compare(Map.of("x", x), (sd, k) -> k.silu(sd, sd.getVariable("x")).mul(sd.constant(weights)));
+    }
+
+    @Test
+    void siluStaysFiniteWhereExpOverflows() {
+        INDArray x = Nd4j.createFromArray(120f, -120f, 89f, -89f, 1e30f, -1e30f);
+        Map<String, INDArray> out = lossAndGradients(Map.of("x", x), (sd, k) -> k.silu(sd, sd.getVariable("x")),
+                ElementwiseKernels.JAVA);
+        // silu(x) -> x and silu'(x) -> 1 for large x; both -> 0 for very negative x
+        assertEquals(120.0 + 89.0 + 1e30, out.get("loss").getDouble(0), 1e24);
+        INDArray expected = Nd4j.createFromArray(1f, 0f, 1f, 0f, 1f, 0f);
+        assertTrue(expected.equalsWithEps(out.get("x"), 1e-6), out.get("x").toString());
+    }
+
+    /**
+     * Sequence lengths below one vector (scalar loop), equal to it, and between multiples (a row's
+     * last vector overlaps the one before it), forwards and in reverse. The inputs are what the cell
+     * feeds in: forget gates that sum to steep cumulative sums (-3 per step, so exponents outside the
+     * triangle overflow float32 beyond ~30 steps), and {@code rowLog = cum - rowMax}, which keeps every
+     * exponent inside the triangle at most 0.
+     */
+    @ParameterizedTest(name = "L {0} reverse {1}")
+    @CsvSource({"5, false", "5, true", "16, false", "37, false", "37, true", "49, true", "64, false"})
+    void decayedScoresAndTheirGradientsMatchNd4j(int len, boolean reverse) {
+        Random random = new Random(len * 2L + (reverse ? 1 : 0));
+        int x = 3;
+        INDArray ig = randn(random, 2.0, x, len);
+        INDArray cum = Nd4j.create(DataType.FLOAT, x, len);
+        INDArray rowLog = Nd4j.create(DataType.FLOAT, x, len);
+        for (int s = 0; s < x; s++) {
+            for (int i = 0; i < len; i++) {
+                cum.putScalar(s, i, -3.0 * (reverse ? len - i : i + 1) + 0.1 * random.nextGaussian());
+            }
+            for (int i = 0; i < len; i++) {
+                double rowMax = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j < len; j++) {
+                    if (reverse ? j >= i : j <= i) {
+                        rowMax = Math.max(rowMax, cum.getDouble(s, i) - cum.getDouble(s, j) + ig.getDouble(s, j));
+                    }
+                }
+                rowLog.putScalar(s, i, cum.getDouble(s, i) - rowMax);
+            }
+        }
+        Map<String, INDArray> in = new LinkedHashMap<>();
+        in.put("qk", randn(random, 1.0, x, len, len));
+        in.put("rowLog", rowLog);
+        in.put("cum", cum);
+        in.put("ig", ig);
+        INDArray weights = randn(random, 1.0, x, len, len);
+        INDArray rowWeights = randn(random, 1.0, x, len, 1);
+        compare(in, (sd, k) -> {
+            ElementwiseKernels.DecayedScores s = k.decayedScores(sd, sd.getVariable("qk"), sd.getVariable("rowLog"),
+                    sd.getVariable("cum"), sd.getVariable("ig"), len, reverse);
+            // both outputs feed the loss, with weights so that every element's gradient differs
+            return s.scores().mul(sd.constant(weights)).sum().add(s.rowSums().mul(sd.constant(rowWeights)).sum());
+        });
+    }
+
+    @Test
+    void aJavaKernelOutsideItsSessionSaysWhoRunsIt() {
+        SameDiff sd = SameDiff.create();
+        ElementwiseKernels.JAVA.silu(sd, sd.var("x", Nd4j.ones(DataType.FLOAT, 4))).rename("y");
+        Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> sd.outputSingle(Map.of(), "y"));
+        String message = String.valueOf(e.getMessage()) + (e.getCause() == null ? "" : e.getCause().getMessage());
+        assertTrue(message.contains("FixedGraphSession"), message);
+    }
+
+    @Test
+    void theSwitchKeepsNd4jOps() {
+        String before = System.getProperty(ElementwiseKernels.PROPERTY);
+        System.setProperty(ElementwiseKernels.PROPERTY, "nd4j");
+        try {
+            assertFalse(ElementwiseKernels.javaAvailable());
+            assertEquals(ElementwiseKernels.ND4J, ElementwiseKernels.forGraphPool(DataType.FLOAT));
+        } finally {
+            if (before == null) {
+                System.clearProperty(ElementwiseKernels.PROPERTY);
+            } else {
+                System.setProperty(ElementwiseKernels.PROPERTY, before);
+            }
+        }
+    }
+
+    /**
+     * Builds {@code loss(sd, kernels)} over variables {@code inputs} with ND4J's ops and with the Java
+     * kernels, and compares the loss and every input's gradient.
+     */
+    private static void compare(Map<String, INDArray> inputs, BiFunction<SameDiff, ElementwiseKernels, SDVariable> loss) {
+        Map<String, INDArray> expected = lossAndGradients(inputs, loss, ElementwiseKernels.ND4J);
+        Map<String, INDArray> actual = lossAndGradients(inputs, loss, ElementwiseKernels.JAVA);
+        for (Map.Entry<String, INDArray> e : expected.entrySet()) {
+            INDArray want = e.getValue();
+            INDArray got = actual.get(e.getKey());
+            assertEquals(Arrays.toString(want.shape()), Arrays.toString(got.shape()), e.getKey());
+            double scale = Math.max(want.amaxNumber().doubleValue(), 1e-30);
+            double error = want.sub(got).amaxNumber().doubleValue() / scale;
+            assertTrue(error < TOLERANCE, e.getKey() + ": relative error " + error);
+            assertFalse(got.isNaN().any() || got.isInfinite().any(), e.getKey() + " has NaN or infinity");
+        }
+    }
+
+    private static Map<String, INDArray> lossAndGradients(Map<String, INDArray> inputs,
+                                                          BiFunction<SameDiff, ElementwiseKernels, SDVariable> loss,
+                                                          ElementwiseKernels kernels) {
+        SameDiff sd = SameDiff.create();
+        inputs.forEach((name, value) -> sd.var(name, value.dup()));
+        SDVariable out = loss.apply(sd, kernels).sum();
+        sd.setLossVariables(out);
+        runInFixedGraphSessions(sd);
+        Map<String, INDArray> result = new LinkedHashMap<>(sd.calculateGradients(Map.of(), inputs.keySet()));
+        result.put("loss", sd.outputSingle(Map.of(), out.name()).reshape(1));
+        return result;
+    }
+
+    /** {@code sd} and its gradient function (created here) run by {@link FixedGraphSession}s on this thread. */
+    static void runInFixedGraphSessions(SameDiff sd) {
+        sd.createGradFunction();
+        long thread = Thread.currentThread().getId();
+        for (SameDiff graph : new SameDiff[] {sd, sd.getFunction(GraphPool.GRADIENT_FUNCTION)}) {
+            graph.getSessions().put(thread, new FixedGraphSession(graph));
+        }
+    }
+
+    private static INDArray randn(Random random, double scale, long... shape) {
+        INDArray a = Nd4j.create(DataType.FLOAT, shape);
+        for (long i = 0; i < a.length(); i++) {
+            a.putScalar(i, (float) (random.nextGaussian() * scale));
+        }
+        return a;
+    }
+}
