@@ -35,10 +35,11 @@ final class DepthwiseConv {
      * @param x      channel-major activations {@code [C, B*S]}
      * @param weight PyTorch's {@code [C, 1, 3, 3]}
      * @param bias   {@code [C]}
+     * @param kernels how the dense form adds its bias
      * @return the convolution plus bias, {@code [C, B*S]}
      */
     static SDVariable define(SameDiff sd, SDVariable x, SDVariable weight, SDVariable bias, int gridH, int gridW,
-                             boolean reverse) {
+                             boolean reverse, ElementwiseKernels kernels) {
         int seqLen = gridH * gridW;
         // channels from the weight: a reshaped variable's shape is not known while the graph is defined
         long channels = weight.getShape()[0];
@@ -46,7 +47,7 @@ final class DepthwiseConv {
         if (seqLen <= DENSE_MAX_SEQUENCE) {
             SDVariable matrices = taps.mmul(sd.constant(tapPlacement(gridH, gridW, reverse, x.dataType())))
                     .reshape(channels, seqLen, seqLen);
-            return sd.mmul(x.reshape(channels, -1, seqLen), matrices).reshape(channels, -1).add(bias.reshape(channels, 1));
+            return kernels.addRowBias(sd, sd.mmul(x.reshape(channels, -1, seqLen), matrices).reshape(channels, -1), bias);
         }
         return nativeConv(sd, x, reverse ? sd.reverse(taps, 1) : taps, bias, channels, gridH, gridW);
     }

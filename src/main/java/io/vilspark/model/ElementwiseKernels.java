@@ -7,7 +7,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How a graph computes its element-wise hot spots (SiLU; the mLSTM's decayed scores): with ND4J's
+ * How a graph computes its element-wise hot spots (SiLU, the mLSTM's decayed scores, per-channel
+ * biases and scales): with ND4J's
  * ops, or with fused Java ops ({@link JavaKernelOp}) that only the graphs' own session
  * ({@link FixedGraphSession}) runs. The Java ops need the JDK's incubating vector API ({@code
  * --add-modules jdk.incubator.vector}, which the launchers, the job submission and the tests add);
@@ -26,7 +27,8 @@ final class ElementwiseKernels {
     private static volatile boolean reportedMissing;
 
     static {
-        for (JavaKernelOp op : new JavaKernelOp[] {new SiLUOp(), new SiLUGradientOp(), new DecayedScoresOp(), new DecayedScoresGradientOp()}) {
+        for (JavaKernelOp op : new JavaKernelOp[] {new SiLUOp(), new SiLUGradientOp(), new DecayedScoresOp(),
+                new DecayedScoresGradientOp(), new RowBiasOp(), new RowSumsOp(), new RowScaleOp(), new RowScaleGradientOp()}) {
             JavaKernelOp.register(op);
         }
     }
@@ -75,6 +77,19 @@ final class ElementwiseKernels {
     /** {@code x * sigmoid(x)}. */
     SDVariable silu(SameDiff sd, SDVariable x) {
         return java ? new SiLUOp(sd, x).outputVariable() : sd.nn().swish(x);
+    }
+
+    /** {@code x [C, n] + b[c]}: a bias per channel on channel-major activations. */
+    SDVariable addRowBias(SameDiff sd, SDVariable x, SDVariable b) {
+        return java ? new RowBiasOp(sd, x, b).outputVariable() : x.add(b.reshape(-1, 1));
+    }
+
+    /**
+     * {@code x [C, n] * v[c]}: a scale per channel on channel-major activations. ND4J's form is
+     * {@link GraphOps#scaleChannels} ({@code onesRow} a row of n ones in a differentiated graph, else null).
+     */
+    SDVariable scaleRows(SameDiff sd, SDVariable x, SDVariable v, SDVariable onesRow) {
+        return java ? new RowScaleOp(sd, x, v).outputVariable() : GraphOps.scaleChannels(x, v, onesRow);
     }
 
     /** The mLSTM's scores times their decay, and their row sums. */

@@ -96,6 +96,14 @@ public abstract class JavaKernelOp extends DynamicCustomOp {
                 + "(FixedGraphSession, GraphPool); it cannot run in another SameDiff session");
     }
 
+    /** Fails unless {@code a} and {@code b} have as many elements (an input and its gradient). */
+    protected final void sameLength(INDArray a, INDArray b) {
+        if (a.length() != b.length()) {
+            throw new IllegalArgumentException(opName() + ": inputs of shapes " + Arrays.toString(a.shape()) + " and "
+                    + Arrays.toString(b.shape()) + " should have as many elements");
+        }
+    }
+
     /** No named properties (ND4J looks them up in its op descriptors): settings are integer arguments. */
     @Override
     public Map<String, Object> propertiesForFunction() {

@@ -34,6 +34,7 @@ public final class SiLUGradientOp extends JavaKernelOp {
 
     @Override
     protected void compute(INDArray[] in, INDArray[] out) {
+        sameLength(in[0], in[1]);
         VectorLoops.siluGradient(bytes(in[0]), bytes(in[1]), bytes(out[0]), Math.toIntExact(in[0].length()));
     }
 

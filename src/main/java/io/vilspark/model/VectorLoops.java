@@ -170,6 +170,78 @@ final class VectorLoops {
         }
     }
 
+    /** {@code y[r, k] = x[r, k] + b[r]} for {@code x [rows, cols]}. */
+    static void addRowBias(ByteBuffer x, ByteBuffer b, ByteBuffer y, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            float bias = b.getFloat(4 * r);
+            FloatVector bv = FloatVector.broadcast(F, bias);
+            int row = r * cols;
+            int k = 0;
+            for (int bound = F.loopBound(cols); k < bound; k += LANES) {
+                store(load(x, row + k).add(bv), y, row + k);
+            }
+            for (; k < cols; k++) {
+                y.putFloat(4 * (row + k), x.getFloat(4 * (row + k)) + bias);
+            }
+        }
+    }
+
+    /** {@code sums[r] = sum_k x[r, k]} for {@code x [rows, cols]}. */
+    static void rowSums(ByteBuffer x, ByteBuffer sums, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            int row = r * cols;
+            FloatVector acc = FloatVector.zero(F);
+            int k = 0;
+            for (int bound = F.loopBound(cols); k < bound; k += LANES) {
+                acc = acc.add(load(x, row + k));
+            }
+            float sum = acc.reduceLanes(VectorOperators.ADD);
+            for (; k < cols; k++) {
+                sum += x.getFloat(4 * (row + k));
+            }
+            sums.putFloat(4 * r, sum);
+        }
+    }
+
+    /** {@code y[r, k] = x[r, k] * v[r]} for {@code x [rows, cols]}. */
+    static void scaleRows(ByteBuffer x, ByteBuffer v, ByteBuffer y, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            float scale = v.getFloat(4 * r);
+            FloatVector sv = FloatVector.broadcast(F, scale);
+            int row = r * cols;
+            int k = 0;
+            for (int bound = F.loopBound(cols); k < bound; k += LANES) {
+                store(load(x, row + k).mul(sv), y, row + k);
+            }
+            for (; k < cols; k++) {
+                y.putFloat(4 * (row + k), x.getFloat(4 * (row + k)) * scale);
+            }
+        }
+    }
+
+    /** The gradients of {@link #scaleRows}: {@code dx[r, k] = dy[r, k] v[r]}, {@code dv[r] = sum_k dy[r, k] x[r, k]}. */
+    static void scaleRowsGradient(ByteBuffer x, ByteBuffer v, ByteBuffer dy, ByteBuffer dx, ByteBuffer dv, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            float scale = v.getFloat(4 * r);
+            FloatVector sv = FloatVector.broadcast(F, scale);
+            FloatVector acc = FloatVector.zero(F);
+            int row = r * cols;
+            int k = 0;
+            for (int bound = F.loopBound(cols); k < bound; k += LANES) {
+                FloatVector g = load(dy, row + k);
+                store(g.mul(sv), dx, row + k);
+                acc = g.fma(load(x, row + k), acc);
+            }
+            float sum = acc.reduceLanes(VectorOperators.ADD);
+            for (; k < cols; k++) {
+                float g = dy.getFloat(4 * (row + k));
+                dx.putFloat(4 * (row + k), g * scale);
+                sum += g * x.getFloat(4 * (row + k));
+            }
+            dv.putFloat(4 * r, sum);
+        }
+    }
+
     private static boolean inTriangle(int i, int j, boolean reverse) {
         return reverse ? j >= i : j <= i;
     }

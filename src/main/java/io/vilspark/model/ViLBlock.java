@@ -162,14 +162,14 @@ final class ViLBlock {
         SDVariable z = sd.mmul(upWz, xnIn, false, true, false);                     // [C, n]
 
         SDVariable conv = DepthwiseConv.define(sd, xm, p(params, "layer.conv.weight"), p(params, "layer.conv.bias"),
-                gridH, gridW, reverse);
+                gridH, gridW, reverse, kernels);
         SDVariable xc = kernels.silu(sd, conv);                                         // [C, n]
 
         // the mLSTM scales k by 1/sqrt(DH): put it in k's weights, and undo it in the gates' k weights
         double kScale = 1.0 / Math.sqrt(headDim);
-        SDVariable q = headwise(sd, xc, p(params, "layer.q_proj.weight"), p(params, "layer.q_proj.bias"), block, 1.0);
-        SDVariable k = headwise(sd, xc, p(params, "layer.k_proj.weight"), p(params, "layer.k_proj.bias"), block, kScale);
-        SDVariable v = headwise(sd, xm, p(params, "layer.v_proj.weight"), p(params, "layer.v_proj.bias"), block, 1.0);
+        SDVariable q = headwise(sd, xc, p(params, "layer.q_proj.weight"), p(params, "layer.q_proj.bias"), block, 1.0, kernels);
+        SDVariable k = headwise(sd, xc, p(params, "layer.k_proj.weight"), p(params, "layer.k_proj.bias"), block, kScale, kernels);
+        SDVariable v = headwise(sd, xm, p(params, "layer.v_proj.weight"), p(params, "layer.v_proj.bias"), block, 1.0, kernels);
 
         // both gates at once from [q, k, v] without concatenating them: [2*NH, n]
         SDVariable gateW = sd.concat(0, p(params, "layer.mlstm_cell.igate.weight"), p(params, "layer.mlstm_cell.fgate.weight"));
@@ -193,12 +193,12 @@ final class ViLBlock {
                 : GraphOps.standardize(sd, h.numerator(), epsRows, 2))
                 .reshape(nh, -1, seqLen, headDim).permute(0, 3, 1, 2).reshape(inner, -1);   // [C, n]
         SDVariable onesRow = backprop ? ones.reshape(1, -1) : null;
-        hn = GraphOps.scaleChannels(hn, p(params, "layer.mlstm_cell.outnorm.weight").add(1.0), onesRow);
+        hn = kernels.scaleRows(sd, hn, p(params, "layer.mlstm_cell.outnorm.weight").add(1.0), onesRow);
         SDVariable outBias = p(params, "layer.mlstm_cell.outnorm.bias");
         if (outBias != null) {
-            hn = hn.add(outBias.reshape(inner, 1));
+            hn = kernels.addRowBias(sd, hn, outBias);
         }
-        SDVariable gated = hn.add(GraphOps.scaleChannels(xc, p(params, "layer.learnable_skip"), onesRow))
+        SDVariable gated = hn.add(kernels.scaleRows(sd, xc, p(params, "layer.learnable_skip"), onesRow))
                 .mul(kernels.silu(sd, z));                                              // [C, n]
 
         SDVariable downB = p(params, "layer.proj_down.bias");
@@ -237,14 +237,15 @@ final class ViLBlock {
      * 4 channels gets its own 4x4 matrix {@code w [C/4, out, in]}, a batched matmul; times
      * {@code scale}.
      */
-    private static SDVariable headwise(SameDiff sd, SDVariable x, SDVariable w, SDVariable b, int blockSize, double scale) {
+    private static SDVariable headwise(SameDiff sd, SDVariable x, SDVariable w, SDVariable b, int blockSize, double scale,
+                                       ElementwiseKernels kernels) {
         long channels = w.getShape()[0] * blockSize;
         SDVariable ws = scale == 1.0 ? w : w.mul(scale);
         SDVariable y = sd.mmul(ws, x.reshape(channels / blockSize, blockSize, -1)).reshape(channels, -1);
         if (b == null) {
             return y;
         }
-        return y.add((scale == 1.0 ? b : b.mul(scale)).reshape(channels, 1));
+        return kernels.addRowBias(sd, y, scale == 1.0 ? b : b.mul(scale));
     }
 
     /** Channel-major {@code [NH*DH, B*S]} to per-head sequences {@code [NH*B, S, DH]}. */

@@ -55,7 +55,7 @@ class DepthwiseConvTest {
                 DepthwiseConv.DENSE_MAX_SEQUENCE = form == 0 ? gridH * gridW : 0;
                 SameDiff sd = SameDiff.create();
                 SDVariable y = DepthwiseConv.define(sd, sd.var("x", x.dup()), sd.var("w", w.dup()), sd.var("b", b.dup()),
-                        gridH, gridW, reverse);
+                        gridH, gridW, reverse, ElementwiseKernels.ND4J);
                 sd.setLossVariables(y.mul(sd.constant(r)).sum());
                 outputs[form] = y.eval();
                 grads[form] = sd.calculateGradients(Map.of(), List.of("x", "w", "b"));
@@ -81,7 +81,7 @@ class DepthwiseConvTest {
         INDArray w = Nd4j.randn(DataType.DOUBLE, channels, 1, 3, 3);
         INDArray b = Nd4j.randn(DataType.DOUBLE, channels);
         SameDiff sd = SameDiff.create();
-        INDArray y = DepthwiseConv.define(sd, sd.constant(x), sd.constant(w), sd.constant(b), gridH, gridW, reverse).eval();
+        INDArray y = DepthwiseConv.define(sd, sd.constant(x), sd.constant(w), sd.constant(b), gridH, gridW, reverse, ElementwiseKernels.ND4J).eval();
         INDArray expected = Nd4j.create(DataType.DOUBLE, channels, (long) gridH * gridW);
         for (int c = 0; c < channels; c++) {
             for (int i = 0; i < gridH; i++) {

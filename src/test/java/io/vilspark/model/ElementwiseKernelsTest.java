@@ -49,6 +49,24 @@ class ElementwiseKernelsTest {
         compare(Map.of("x", x), (sd, k) -> k.silu(sd, sd.getVariable("x")).mul(sd.constant(weights)));
     }
 
+    /** Rows of 1003 columns (a scalar tail after the vector loop), as the blocks' channel-major activations. */
+    @Test
+    void rowBiasAndRowScaleMatchNd4j() {
+        Random random = new Random(3);
+        INDArray weights = randn(random, 1.0, 5, 1003);
+        Map<String, INDArray> in = new LinkedHashMap<>();
+        in.put("x", randn(random, 2.0, 5, 1003));
+        in.put("b", randn(random, 1.0, 5));
+        in.put("v", randn(random, 1.0, 5));
+        compare(in, (sd, k) -> {
+            SDVariable x = sd.getVariable("x");
+            SDVariable onesRow = sd.constant(Nd4j.ones(DataType.FLOAT, 1, 1003));
+            // x used twice: its gradient adds up from the bias's pass-through and the scale's
+            SDVariable y = k.addRowBias(sd, x, sd.getVariable("b")).add(k.scaleRows(sd, x, sd.getVariable("v"), onesRow));
+            return y.mul(sd.constant(weights));
+        });
+    }
+
     @Test
     void siluStaysFiniteWhereExpOverflows() {
         INDArray x = Nd4j.createFromArray(120f, -120f, 89f, -89f, 1e30f, -1e30f);
