@@ -8,7 +8,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * How a graph computes its element-wise hot spots (SiLU, the mLSTM's decayed scores, per-channel
- * biases and scales): with ND4J's
+ * biases and scales, layer norms): with ND4J's
  * ops, or with fused Java ops ({@link JavaKernelOp}) that only the graphs' own session
  * ({@link FixedGraphSession}) runs. The Java ops need the JDK's incubating vector API ({@code
  * --add-modules jdk.incubator.vector}, which the launchers, the job submission and the tests add);
@@ -28,7 +28,8 @@ final class ElementwiseKernels {
 
     static {
         for (JavaKernelOp op : new JavaKernelOp[] {new SiLUOp(), new SiLUGradientOp(), new DecayedScoresOp(),
-                new DecayedScoresGradientOp(), new RowBiasOp(), new RowSumsOp(), new RowScaleOp(), new RowScaleGradientOp()}) {
+                new DecayedScoresGradientOp(), new RowBiasOp(), new RowSumsOp(), new RowScaleOp(), new RowScaleGradientOp(), new StandardizeRowsOp(),
+                new StandardizeRowsGradientOp()}) {
             JavaKernelOp.register(op);
         }
     }
@@ -90,6 +91,21 @@ final class ElementwiseKernels {
      */
     SDVariable scaleRows(SameDiff sd, SDVariable x, SDVariable v, SDVariable onesRow) {
         return java ? new RowScaleOp(sd, x, v).outputVariable() : GraphOps.scaleChannels(x, v, onesRow);
+    }
+
+    /**
+     * Layer norm without scale and shift over the rows of {@code x [R, width]}, eps {@code epsRows
+     * [R, 1]} when given, else {@code eps}. ND4J's forms: {@link GraphOps#standardizeRows} in a
+     * differentiated graph ({@code backprop}), {@link GraphOps#standardize} in a forward one.
+     */
+    SDVariable standardizeRows(SameDiff sd, SDVariable x, int width, SDVariable epsRows, double eps, boolean backprop) {
+        if (java) {
+            return new StandardizeRowsOp(sd, x, epsRows, epsRows == null ? eps : 0.0).outputVariable();
+        }
+        if (backprop) {
+            return GraphOps.standardizeRows(sd, x, width, epsRows, eps);
+        }
+        return epsRows == null ? GraphOps.standardize(sd, x, eps, 1) : GraphOps.standardize(sd, x, epsRows, 1);
     }
 
     /** The mLSTM's scores times their decay, and their row sums. */

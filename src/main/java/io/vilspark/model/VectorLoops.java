@@ -242,6 +242,105 @@ final class VectorLoops {
         }
     }
 
+    /**
+     * Layer norm without scale and shift over the rows of {@code x [rows, width]}: {@code y = (x -
+     * mean) / sqrt(var + eps_r)} (biased variance), {@code eps_r = eps + epsRows[r]} ({@code epsRows}
+     * may be null).
+     */
+    static void standardizeRows(ByteBuffer x, ByteBuffer epsRows, float eps, ByteBuffer y, int rows, int width) {
+        float[] stats = new float[2];
+        for (int r = 0; r < rows; r++) {
+            int row = r * width;
+            rowStatistics(x, row, width, eps + (epsRows == null ? 0f : epsRows.getFloat(4 * r)), stats);
+            FloatVector mean = FloatVector.broadcast(F, stats[0]);
+            FloatVector inv = FloatVector.broadcast(F, stats[1]);
+            int k = 0;
+            for (int bound = F.loopBound(width); k < bound; k += LANES) {
+                store(load(x, row + k).sub(mean).mul(inv), y, row + k);
+            }
+            for (; k < width; k++) {
+                y.putFloat(4 * (row + k), (x.getFloat(4 * (row + k)) - stats[0]) * stats[1]);
+            }
+        }
+    }
+
+    /**
+     * The gradients of {@link #standardizeRows}, its statistics computed again: {@code dx = inv (dy -
+     * mean(dy) - y mean(dy y))}, and where {@code dEpsRows} is given {@code dEps_r = -inv^2 / 2 sum(dy
+     * y)}.
+     */
+    static void standardizeRowsGradient(ByteBuffer x, ByteBuffer epsRows, float eps, ByteBuffer dy,
+                                        ByteBuffer dx, ByteBuffer dEpsRows, int rows, int width) {
+        float[] stats = new float[2];
+        for (int r = 0; r < rows; r++) {
+            int row = r * width;
+            rowStatistics(x, row, width, eps + (epsRows == null ? 0f : epsRows.getFloat(4 * r)), stats);
+            float mean = stats[0];
+            float inv = stats[1];
+            FloatVector meanV = FloatVector.broadcast(F, mean);
+            FloatVector invV = FloatVector.broadcast(F, inv);
+            FloatVector gSum = FloatVector.zero(F);
+            FloatVector gySum = FloatVector.zero(F);
+            int k = 0;
+            int bound = F.loopBound(width);
+            for (; k < bound; k += LANES) {
+                FloatVector g = load(dy, row + k);
+                gSum = gSum.add(g);
+                gySum = g.fma(load(x, row + k).sub(meanV).mul(invV), gySum);
+            }
+            float sumG = gSum.reduceLanes(VectorOperators.ADD);
+            float sumGy = gySum.reduceLanes(VectorOperators.ADD);
+            for (; k < width; k++) {
+                float g = dy.getFloat(4 * (row + k));
+                sumG += g;
+                sumGy += g * (x.getFloat(4 * (row + k)) - mean) * inv;
+            }
+            float meanG = sumG / width;
+            float meanGy = sumGy / width;
+            FloatVector meanGV = FloatVector.broadcast(F, meanG);
+            FloatVector meanGyV = FloatVector.broadcast(F, meanGy);
+            for (k = 0; k < bound; k += LANES) {
+                FloatVector yv = load(x, row + k).sub(meanV).mul(invV);
+                store(load(dy, row + k).sub(meanGV).sub(yv.mul(meanGyV)).mul(invV), dx, row + k);
+            }
+            for (; k < width; k++) {
+                float yk = (x.getFloat(4 * (row + k)) - mean) * inv;
+                dx.putFloat(4 * (row + k), (dy.getFloat(4 * (row + k)) - meanG - yk * meanGy) * inv);
+            }
+            if (dEpsRows != null) {
+                dEpsRows.putFloat(4 * r, -0.5f * inv * inv * sumGy);
+            }
+        }
+    }
+
+    /** {@code stats = {mean, 1 / sqrt(var + eps)}} of row {@code x[row, row + width)}: mean first, then the centred squares. */
+    private static void rowStatistics(ByteBuffer x, int row, int width, float eps, float[] stats) {
+        int bound = F.loopBound(width);
+        FloatVector acc = FloatVector.zero(F);
+        int k = 0;
+        for (; k < bound; k += LANES) {
+            acc = acc.add(load(x, row + k));
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; k < width; k++) {
+            sum += x.getFloat(4 * (row + k));
+        }
+        float mean = sum / width;
+        FloatVector meanV = FloatVector.broadcast(F, mean);
+        FloatVector sq = FloatVector.zero(F);
+        for (k = 0; k < bound; k += LANES) {
+            FloatVector c = load(x, row + k).sub(meanV);
+            sq = c.fma(c, sq);
+        }
+        float squares = sq.reduceLanes(VectorOperators.ADD);
+        for (; k < width; k++) {
+            float c = x.getFloat(4 * (row + k)) - mean;
+            squares += c * c;
+        }
+        stats[0] = mean;
+        stats[1] = (float) (1.0 / Math.sqrt(squares / width + eps));
+    }
+
     private static boolean inTriangle(int i, int j, boolean reverse) {
         return reverse ? j >= i : j <= i;
     }

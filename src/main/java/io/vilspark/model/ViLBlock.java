@@ -147,8 +147,7 @@ final class ViLBlock {
         int seqLen = seqLen();
 
         // pre-norm: standardise here, its scale and shift go into proj_up's weights
-        SDVariable xn = backprop ? GraphOps.standardizeRows(sd, x, dim, null, 1e-5)
-                : GraphOps.standardize(sd, x, 1e-5, 1);                               // [n, D]
+        SDVariable xn = kernels.standardizeRows(sd, x, dim, null, 1e-5, backprop);  // [n, D]
         // the norm's scale spread over proj_up's rows by a rank-1 matmul: ND4J's broadcasting
         // multiply_bp along rows took 4.2 ms at ViL-T's [768, 192]
         SDVariable upW = p(params, "layer.proj_up.weight").mul(sd.constant(Nd4j.ones(x.dataType(), 2L * inner, 1))
@@ -188,9 +187,7 @@ final class ViLBlock {
         // is blind to the cell's per-row division by n except through eps, so it takes the undivided
         // numerator with eps * n^2: LN(a / n) = (a - mean a) / sqrt(var a + eps n^2)
         SDVariable epsRows = h.normaliser().mul(h.normaliser()).mul(1e-5);
-        SDVariable hn = (backprop
-                ? GraphOps.standardizeRows(sd, h.numerator().reshape(-1, headDim), headDim, epsRows.reshape(-1, 1), 0)
-                : GraphOps.standardize(sd, h.numerator(), epsRows, 2))
+        SDVariable hn = kernels.standardizeRows(sd, h.numerator().reshape(-1, headDim), headDim, epsRows.reshape(-1, 1), 0, backprop)
                 .reshape(nh, -1, seqLen, headDim).permute(0, 3, 1, 2).reshape(inner, -1);   // [C, n]
         SDVariable onesRow = backprop ? ones.reshape(1, -1) : null;
         hn = kernels.scaleRows(sd, hn, p(params, "layer.mlstm_cell.outnorm.weight").add(1.0), onesRow);

@@ -19,6 +19,7 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * The fused Java kernels against ND4J's ops, forwards and backwards, in float32: the same graph is
@@ -65,6 +66,27 @@ class ElementwiseKernelsTest {
             SDVariable y = k.addRowBias(sd, x, sd.getVariable("b")).add(k.scaleRows(sd, x, sd.getVariable("v"), onesRow));
             return y.mul(sd.constant(weights));
         });
+    }
+
+    /**
+     * Widths below one vector, between multiples and a multiple; with an eps per row (whose gradient
+     * the per-head norm needs: it comes from the cell's normaliser) and without.
+     */
+    @ParameterizedTest(name = "width {0} eps per row {1}")
+    @CsvSource({"5, true", "37, true", "64, false", "32, true"})
+    void standardizedRowsMatchNd4j(int width, boolean epsPerRow) {
+        Random random = new Random(width);
+        int rows = 23;
+        INDArray weights = randn(random, 1.0, rows, width);
+        Map<String, INDArray> in = new LinkedHashMap<>();
+        in.put("x", randn(random, 2.0, rows, width).addi(3.0));
+        if (epsPerRow) {
+            in.put("epsRows", Transforms.abs(randn(random, 0.5, rows, 1)));
+        }
+        for (boolean backprop : new boolean[] {true, false}) {
+            compare(in, (sd, k) -> k.standardizeRows(sd, sd.getVariable("x"), width,
+                    epsPerRow ? sd.getVariable("epsRows") : null, 1e-5, backprop).mul(sd.constant(weights)));
+        }
     }
 
     @Test
