@@ -127,8 +127,12 @@ public abstract class JavaKernelOp extends DynamicCustomOp {
 
     /** {@code a} itself when it is row-major and dense, else a row-major copy. */
     static INDArray rowMajor(INDArray a) {
-        boolean dense = a.ordering() == 'c' && Arrays.equals(a.stride(), Nd4j.getStrides(a.shape(), 'c'));
-        return dense ? a : a.dup('c');
+        return isDenseRowMajor(a) ? a : a.dup('c');
+    }
+
+    /** Whether {@code a}'s elements lie in row-major order without gaps. */
+    static boolean isDenseRowMajor(INDArray a) {
+        return a.ordering() == 'c' && Arrays.equals(a.stride(), Nd4j.getStrides(a.shape(), 'c'));
     }
 
     /** The bytes of a dense row-major array, from its first element, in native order. */

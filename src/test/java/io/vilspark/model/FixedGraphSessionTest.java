@@ -47,4 +47,66 @@ class FixedGraphSessionTest {
         assertEquals(plain.outputSingle(input(8), "b"), both.get("b"));
         assertEquals(Set.of(Set.of("a"), Set.of("b"), Set.of("a", "b")), session.knownOutputSets());
     }
+
+    /** Reshape inputs and outputs as the session ran them, by the address of their first element. */
+    private static final class ReshapeAddresses extends org.nd4j.autodiff.listeners.BaseListener {
+        final java.util.List<long[]> seen = new java.util.ArrayList<>();
+
+        @Override
+        public boolean isActive(org.nd4j.autodiff.listeners.Operation operation) {
+            return true;
+        }
+
+        @Override
+        public void opExecution(SameDiff sd, org.nd4j.autodiff.listeners.At at, org.nd4j.linalg.dataset.api.MultiDataSet batch,
+                                org.nd4j.autodiff.samediff.internal.SameDiffOp op, org.nd4j.linalg.api.ops.OpContext context,
+                                INDArray[] outputs) {
+            if (op.getOp() instanceof org.nd4j.linalg.api.ops.impl.shape.Reshape) {
+                seen.add(new long[] {context.getInputArray(0).data().addressPointer().address(),
+                        outputs[0].data().addressPointer().address()});
+            }
+        }
+    }
+
+    /** {@code c = sum(reshape(tanh(x), [2, 6]) * w2)}: a reshape in the middle of a pass, and one as an output. */
+    private static SameDiff reshapeGraph() {
+        SameDiff sd = SameDiff.create();
+        SDVariable x = sd.placeHolder("x", DataType.FLOAT, 4, 3);
+        SDVariable r = sd.math().tanh(x).reshape(2, 6);
+        r.mul(sd.constant(Nd4j.linspace(DataType.FLOAT, 1, 12, 1).reshape(2, 6))).sum().rename("c");
+        r.reshape(3, 4).rename("r34");
+        return sd;
+    }
+
+    @Test
+    void reshapesInATrainingWorkspaceAreViewsAndComputeAsSameDiff() {
+        SameDiff plain = reshapeGraph();
+        SameDiff fixed = reshapeGraph();
+        ReshapeAddresses addresses = new ReshapeAddresses();
+        fixed.addListeners(addresses);
+        FixedGraphSession session = new FixedGraphSession(fixed);
+        var config = org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration.builder().initialSize(1 << 20).build();
+        session.setMmgr(new org.deeplearning4j.nn.layers.samediff.DL4JSameDiffMemoryMgr("TEST_WS", null, config, null));
+        fixed.getSessions().put(Thread.currentThread().getId(), session);
+
+        try (var ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(config, "TEST_WS")) {
+            Map<String, INDArray> got = fixed.output(input(2), "c", "r34");
+            Map<String, INDArray> want = plain.output(input(2), "c", "r34");
+            assertEquals(want.get("c"), got.get("c"));
+            assertEquals(want.get("r34"), got.get("r34"));
+            assertEquals(false, got.get("r34").isAttached(), "an output the caller keeps is not a view into the workspace");
+        }
+        // the inner reshape shares its input's memory; the one the caller asked for was copied out
+        long shared = addresses.seen.stream().filter(a -> a[0] == a[1]).count();
+        assertEquals(2, addresses.seen.size());
+        assertEquals(1, shared);
+
+        // with a memory manager that reuses released arrays (inference passes), every reshape copies
+        SameDiff cached = reshapeGraph();
+        ReshapeAddresses copies = new ReshapeAddresses();
+        cached.addListeners(copies);
+        cached.getSessions().put(Thread.currentThread().getId(), new FixedGraphSession(cached));
+        assertEquals(plain.outputSingle(input(3), "c"), cached.outputSingle(input(3), "c"));
+        assertEquals(0, copies.seen.stream().filter(a -> a[0] == a[1]).count());
+    }
 }
