@@ -8,14 +8,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * How a graph computes its element-wise hot spots (SiLU, the mLSTM's decayed scores, per-channel
- * biases and scales, layer norms): with ND4J's
+ * biases and scales, layer norms, running maxima): with ND4J's
  * ops, or with fused Java ops ({@link JavaKernelOp}) that only the graphs' own session
  * ({@link FixedGraphSession}) runs. The Java ops need the JDK's incubating vector API ({@code
  * --add-modules jdk.incubator.vector}, which the launchers, the job submission and the tests add);
  * without it, or with {@code -Dvil.kernels=nd4j}, graphs keep ND4J's ops. Both compute the same
  * functions to float32 rounding.
  */
-final class ElementwiseKernels {
+public final class ElementwiseKernels {
     /** ND4J's ops: for graphs run by any SameDiff session, and for double precision. */
     static final ElementwiseKernels ND4J = new ElementwiseKernels(false);
     /** The fused Java ops (float32, {@link FixedGraphSession} only). */
@@ -29,7 +29,8 @@ final class ElementwiseKernels {
     static {
         for (JavaKernelOp op : new JavaKernelOp[] {new SiLUOp(), new SiLUGradientOp(), new DecayedScoresOp(),
                 new DecayedScoresGradientOp(), new RowBiasOp(), new RowSumsOp(), new RowScaleOp(), new RowScaleGradientOp(), new StandardizeRowsOp(),
-                new StandardizeRowsGradientOp()}) {
+                new StandardizeRowsGradientOp(), new RunningMaxOp(), new RunningMaxGradientOp(),
+                new ResidualWithBiasOp(), new ColumnSumsOp()}) {
             JavaKernelOp.register(op);
         }
     }
@@ -62,8 +63,9 @@ final class ElementwiseKernels {
     }
 
     /** Which kernels this JVM's float32 graphs use, for the header lines of benchmarks and training. */
-    static String describe() {
-        return forGraphPool(DataType.FLOAT) == JAVA ? "Java vector API (" + VECTOR_MODULE + ")" : "ND4J ops";
+    public static String describe() {
+        return forGraphPool(DataType.FLOAT) == JAVA ? "element-wise ops in Java (" + VECTOR_MODULE + ")"
+                : "element-wise ops in ND4J";
     }
 
     boolean isJava() {
@@ -106,6 +108,16 @@ final class ElementwiseKernels {
             return GraphOps.standardizeRows(sd, x, width, epsRows, eps);
         }
         return epsRows == null ? GraphOps.standardize(sd, x, eps, 1) : GraphOps.standardize(sd, x, epsRows, 1);
+    }
+
+    /** {@code x + branch + b[c]} for token rows {@code x, branch [n, D]}: a residual connection with the branch's bias. */
+    SDVariable residualWithBias(SameDiff sd, SDVariable x, SDVariable branch, SDVariable b) {
+        return java ? new ResidualWithBiasOp(sd, x, branch, b).outputVariable() : x.add(branch.add(b));
+    }
+
+    /** Prefix maxima along the rows of {@code x [R, len]}, suffix maxima in reverse (the cell's stabiliser). */
+    SDVariable runningMax(SameDiff sd, SDVariable x, int len, boolean reverse) {
+        return java ? new RunningMaxOp(sd, x, reverse).outputVariable() : MLstmCell.runningMax(sd, x, len, reverse);
     }
 
     /** The mLSTM's scores times their decay, and their row sums. */

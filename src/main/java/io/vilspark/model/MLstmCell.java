@@ -67,7 +67,7 @@ public final class MLstmCell {
         // ((cum_i - m_i) - cum_j) + i_j: three ops over [X, S, S] rather than four, and still without
         // rounding i_j - cum_j on its own (cum grows large; an error per column would not cancel in
         // the normalised output, one per row does)
-        SDVariable rowMax = cum.add(runningMax(sd, igatePreact.sub(cum), seqLen, reverse));   // [X, S]
+        SDVariable rowMax = cum.add(kernels.runningMax(sd, igatePreact.sub(cum), seqLen, reverse));   // [X, S]
         ElementwiseKernels.DecayedScores c = kernels.decayedScores(sd, sd.mmul(q, kScaled, false, true, false),
                 cum.sub(rowMax), cum, igatePreact, seqLen, reverse);                          // [X, S, S]
         SDVariable normaliser = sd.math().max(sd.math().abs(c.rowSums()), sd.math().exp(rowMax.reshape(-1, seqLen, 1).neg()))
@@ -116,10 +116,10 @@ public final class MLstmCell {
         // b: forget gates summed inside the chunk up to t (from t to the chunk's end in reverse); g: the chunk's total
         SDVariable b = logfC.mmul(sd.constant(cumulativeSum(l, reverse, dt)));               // [Y, L]
         SDVariable g = l == 1 ? logfC : logfC.sum(true, 1);                                                   // [Y, 1]
-        SDVariable mIntra = b.add(runningMax(sd, igC.sub(b), l, reverse));                   // [Y, L]
+        SDVariable mIntra = b.add(kernels.runningMax(sd, igC.sub(b), l, reverse));                   // [Y, L]
         // what each chunk hands on: log weights w_s = g - b_s + i_s, stabilised by their max
         SDVariable w = g.sub(b).add(igC);                                                    // [Y, L]
-        SDVariable wMax = runningMax(sd, w, l, false).get(SDIndex.all(), SDIndex.interval(l - 1, l)); // [Y, 1]
+        SDVariable wMax = kernels.runningMax(sd, w, l, false).get(SDIndex.all(), SDIndex.interval(l - 1, l)); // [Y, 1]
         SDVariable kw = k3.mul(spread(sd, sd.math().exp(w.sub(wMax)), l, dh, dt));          // [Y, L, DH]
         SDVariable cLocal = sd.mmul(kw, v3, true, false, false);                             // [Y, DH, DH]
         SDVariable nLocal = l == 1 ? kw.reshape(-1, dh) : kw.sum(1);                                                       // [Y, DH]

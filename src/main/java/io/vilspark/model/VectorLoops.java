@@ -186,6 +186,44 @@ final class VectorLoops {
         }
     }
 
+    /** {@code out[r, c] = x[r, c] + y[r, c] + b[c]} for {@code x, y [rows, cols]}. */
+    static void addWithColumnBias(ByteBuffer x, ByteBuffer y, ByteBuffer b, ByteBuffer out, int rows, int cols) {
+        float[] bias = new float[cols];
+        for (int c = 0; c < cols; c++) {
+            bias[c] = b.getFloat(4 * c);
+        }
+        int bound = F.loopBound(cols);
+        for (int r = 0; r < rows; r++) {
+            int row = r * cols;
+            int c = 0;
+            for (; c < bound; c += LANES) {
+                store(load(x, row + c).add(load(y, row + c)).add(FloatVector.fromArray(F, bias, c)), out, row + c);
+            }
+            for (; c < cols; c++) {
+                out.putFloat(4 * (row + c), x.getFloat(4 * (row + c)) + y.getFloat(4 * (row + c)) + bias[c]);
+            }
+        }
+    }
+
+    /** {@code sums[c] = sum_r x[r, c]} for {@code x [rows, cols]}. */
+    static void columnSums(ByteBuffer x, ByteBuffer sums, int rows, int cols) {
+        float[] acc = new float[cols];
+        int bound = F.loopBound(cols);
+        for (int r = 0; r < rows; r++) {
+            int row = r * cols;
+            int c = 0;
+            for (; c < bound; c += LANES) {
+                FloatVector.fromArray(F, acc, c).add(load(x, row + c)).intoArray(acc, c);
+            }
+            for (; c < cols; c++) {
+                acc[c] += x.getFloat(4 * (row + c));
+            }
+        }
+        for (int c = 0; c < cols; c++) {
+            sums.putFloat(4 * c, acc[c]);
+        }
+    }
+
     /** {@code sums[r] = sum_k x[r, k]} for {@code x [rows, cols]}. */
     static void rowSums(ByteBuffer x, ByteBuffer sums, int rows, int cols) {
         for (int r = 0; r < rows; r++) {
@@ -339,6 +377,47 @@ final class VectorLoops {
         }
         stats[0] = mean;
         stats[1] = (float) (1.0 / Math.sqrt(squares / width + eps));
+    }
+
+    /**
+     * Prefix maxima along the rows of {@code x [rows, len]} ({@code m[r, i] = max_{j <= i} x[r, j]}),
+     * suffix maxima in reverse ({@code j >= i}). Scalar: the rows are short (one per head and image).
+     */
+    static void runningMax(ByteBuffer x, ByteBuffer m, int rows, int len, boolean reverse) {
+        for (int r = 0; r < rows; r++) {
+            int row = r * len;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int step = 0; step < len; step++) {
+                int i = reverse ? len - 1 - step : step;
+                max = Math.max(max, x.getFloat(4 * (row + i)));
+                m.putFloat(4 * (row + i), max);
+            }
+        }
+    }
+
+    /**
+     * The gradient of {@link #runningMax}: each {@code dm[r, i]} goes to the position of its maximum,
+     * the one nearest to i among equal values (as a chain of pairwise maxima that prefers its first,
+     * nearer argument passes it on).
+     */
+    static void runningMaxGradient(ByteBuffer x, ByteBuffer dm, ByteBuffer dx, int rows, int len, boolean reverse) {
+        for (int r = 0; r < rows; r++) {
+            int row = r * len;
+            for (int i = 0; i < len; i++) {
+                dx.putFloat(4 * (row + i), 0f);
+            }
+            float max = Float.NEGATIVE_INFINITY;
+            int at = -1;
+            for (int step = 0; step < len; step++) {
+                int i = reverse ? len - 1 - step : step;
+                float v = x.getFloat(4 * (row + i));
+                if (v >= max || at < 0) {
+                    max = v;
+                    at = i;
+                }
+                dx.putFloat(4 * (row + at), dx.getFloat(4 * (row + at)) + dm.getFloat(4 * (row + i)));
+            }
+        }
     }
 
     private static boolean inTriangle(int i, int j, boolean reverse) {

@@ -199,6 +199,10 @@ final class ViLBlock {
                 .mul(kernels.silu(sd, z));                                              // [C, n]
 
         SDVariable downB = p(params, "layer.proj_down.bias");
+        if (kernels.isJava() && downB != null && keepMask == null) {
+            // the down-projection's bias and the residual in one pass, no row of ones concatenated
+            return kernels.residualWithBias(sd, x, sd.mmul(gated, p(params, "layer.proj_down.weight"), true, true, false), downB);
+        }
         SDVariable out;                                                              // [n, D]
         if (backprop) {
             // the bias as a weight column over a row of ones: its gradient comes out of the matmul's

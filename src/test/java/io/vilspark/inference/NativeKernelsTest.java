@@ -16,6 +16,8 @@ class NativeKernelsTest {
         NativeKernels kernels = NativeKernels.current();
         assertEquals("linux-x86_64-onednn", kernels.nd4jBuild());
         assertTrue(kernels.describe().startsWith("ND4J linux-x86_64-onednn, OpenBLAS "), kernels.describe());
+        // the test JVM has the vector API (pom.xml: vil.jvm.modules), as the launchers give every JVM
+        assertTrue(kernels.describe().endsWith(", element-wise ops in Java (jdk.incubator.vector)"), kernels.describe());
         String env = System.getenv("OPENBLAS_CORETYPE");
         assertEquals(env == null || env.isBlank() ? null : env.trim(), kernels.openblasCore());
     }
@@ -31,9 +33,9 @@ class NativeKernelsTest {
 
     @Test
     void reportsNameTheForcedOpenBlasKernels() {
-        assertEquals("ND4J linux-x86_64-onednn, OpenBLAS SkylakeX kernels (OPENBLAS_CORETYPE)",
-                new NativeKernels("linux-x86_64-onednn", "SkylakeX").describe());
-        assertEquals("ND4J linux-x86_64, OpenBLAS kernels of its own choice (OPENBLAS_CORETYPE unset)",
-                new NativeKernels("linux-x86_64", null).describe());
+        assertEquals("ND4J linux-x86_64-onednn, OpenBLAS SkylakeX kernels (OPENBLAS_CORETYPE), element-wise ops in ND4J",
+                new NativeKernels("linux-x86_64-onednn", "SkylakeX", "element-wise ops in ND4J").describe());
+        assertEquals("ND4J linux-x86_64, OpenBLAS kernels of its own choice (OPENBLAS_CORETYPE unset), element-wise ops in ND4J",
+                new NativeKernels("linux-x86_64", null, "element-wise ops in ND4J").describe());
     }
 }

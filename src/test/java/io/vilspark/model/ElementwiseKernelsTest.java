@@ -89,6 +89,27 @@ class ElementwiseKernelsTest {
         }
     }
 
+    @ParameterizedTest(name = "reverse {0}")
+    @CsvSource({"false", "true"})
+    void runningMaximaMatchNd4j(boolean reverse) {
+        Random random = new Random(reverse ? 6 : 5);
+        INDArray weights = randn(random, 1.0, 9, 49);
+        compare(Map.of("x", randn(random, 1.0, 9, 49)),
+                (sd, k) -> k.runningMax(sd, sd.getVariable("x"), 49, reverse).mul(sd.constant(weights)));
+    }
+
+    @Test
+    void residualWithBiasMatchesNd4j() {
+        Random random = new Random(7);
+        INDArray weights = randn(random, 1.0, 203, 37);
+        Map<String, INDArray> in = new LinkedHashMap<>();
+        in.put("x", randn(random, 1.0, 203, 37));
+        in.put("y", randn(random, 1.0, 203, 37));
+        in.put("b", randn(random, 1.0, 37));
+        compare(in, (sd, k) -> k.residualWithBias(sd, sd.getVariable("x"), sd.getVariable("y"), sd.getVariable("b"))
+                .mul(sd.constant(weights)));
+    }
+
     @Test
     void siluStaysFiniteWhereExpOverflows() {
         INDArray x = Nd4j.createFromArray(120f, -120f, 89f, -89f, 1e30f, -1e30f);
