@@ -195,9 +195,11 @@ public final class TrainJob {
         JavaRDD<DataSet> val = ShardDatasets.read(spark, data, "val", config, reader, ReadMode.EVAL, 0);
         val.cache();
         try {
-            double valLoss = sparkNet.calculateScore(val, true);
-            Evaluation eval = sparkNet.doEvaluation(val, reader.batchSize(),
-                    new Evaluation(manifest.classes(), Math.min(5, config.numClasses())))[0];
+            // loss and accuracy in one pass over the validation images
+            var evaluations = sparkNet.doEvaluation(val, reader.batchSize(),
+                    new Evaluation(manifest.classes(), Math.min(5, config.numClasses())), new CrossEntropyEvaluation());
+            Evaluation eval = (Evaluation) evaluations[0];
+            double valLoss = ((CrossEntropyEvaluation) evaluations[1]).meanLoss();
             ComputationGraph net = sparkNet.getNetwork();
             long step = net.getConfiguration().getIterationCount();
             double lr = net.getLayer(0).conf().getLayer().getUpdaterByParam(

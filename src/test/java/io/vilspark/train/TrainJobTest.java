@@ -79,8 +79,11 @@ class TrainJobTest {
         TrainJob.Result resumed = train(crashed, true, List.of());
         assertEquals(2, resumed.epochs().size(), "epoch 1 from the log, epoch 2 trained again");
 
+        // the same to the last bits, not bit for bit: the vector API's exp is SVML's once the JIT has
+        // compiled a kernel and a scalar fallback before (they differ in the last bit), and the crashed
+        // run started in a JVM that the first run had warmed up
         assertEquals(result.epochs().get(0).valLoss(), resumed.epochs().get(0).valLoss(),
-                "epoch 1 kept from the log of the crashed run (same seed: same numbers)");
+                1e-6 * result.epochs().get(0).valLoss(), "epoch 1 kept from the log of the crashed run (same seed: same numbers)");
         assertEquals(2, resumed.last().epoch(), "epoch 2 trained again from epoch 1's checkpoint");
         assertEquals(params(full + "/model.zip"), params(crashed + "/model.zip"),
                 "the resumed run ends exactly where the uninterrupted one does");
