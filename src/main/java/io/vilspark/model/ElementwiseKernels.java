@@ -7,9 +7,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How a graph computes its element-wise hot spots (SiLU, the mLSTM's decayed scores, per-channel
- * biases and scales, layer norms, running maxima): with ND4J's
- * ops, or with fused Java ops ({@link JavaKernelOp}) that only the graphs' own session
+ * How a graph computes its element-wise hot spots (SiLU, the mLSTM's decayed scores and running
+ * maxima, per-channel biases and scales, layer norms, the residual with the down-projection's bias):
+ * with ND4J's ops, or with fused Java ops ({@link JavaKernelOp}) that only the graphs' own session
  * ({@link FixedGraphSession}) runs. The Java ops need the JDK's incubating vector API ({@code
  * --add-modules jdk.incubator.vector}, which the launchers, the job submission and the tests add);
  * without it, or with {@code -Dvil.kernels=nd4j}, graphs keep ND4J's ops. Both compute the same
@@ -27,10 +27,10 @@ public final class ElementwiseKernels {
     private static volatile boolean reportedMissing;
 
     static {
-        for (JavaKernelOp op : new JavaKernelOp[] {new SiLUOp(), new SiLUGradientOp(), new DecayedScoresOp(),
-                new DecayedScoresGradientOp(), new RowBiasOp(), new RowSumsOp(), new RowScaleOp(), new RowScaleGradientOp(), new StandardizeRowsOp(),
-                new StandardizeRowsGradientOp(), new RunningMaxOp(), new RunningMaxGradientOp(),
-                new ResidualWithBiasOp(), new ColumnSumsOp()}) {
+        for (JavaKernelOp op : new JavaKernelOp[] {new SiLUOp(), new SiLUGradientOp(),
+                new DecayedScoresOp(), new DecayedScoresGradientOp(), new RunningMaxOp(), new RunningMaxGradientOp(),
+                new RowBiasOp(), new RowSumsOp(), new RowScaleOp(), new RowScaleGradientOp(),
+                new StandardizeRowsOp(), new StandardizeRowsGradientOp(), new ResidualWithBiasOp(), new ColumnSumsOp()}) {
             JavaKernelOp.register(op);
         }
     }
