@@ -1,30 +1,17 @@
 package io.vilspark.model;
 
-import java.util.List;
-
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** The sums of the columns of {@code x [n, D]}, shaped like {@code like} (D values): {@link ResidualWithBiasOp}'s bias gradient. */
 public final class ColumnSumsOp extends JavaKernelOp {
-    static final String NAME = "vil_column_sums";
 
     public ColumnSumsOp() {
     }
 
     ColumnSumsOp(SameDiff sd, SDVariable x, SDVariable like) {
         super(sd, new SDVariable[] {x, like});
-    }
-
-    @Override
-    public String opName() {
-        return NAME;
-    }
-
-    @Override
-    public int getNumOutputs() {
-        return 1;
     }
 
     @Override
@@ -36,11 +23,6 @@ public final class ColumnSumsOp extends JavaKernelOp {
     protected void compute(INDArray[] in, INDArray[] out) {
         int cols = columnsOf(in[0], in[1]);
         VectorLoops.columnSums(bytes(in[0]), bytes(out[0]), Math.toIntExact(in[0].length() / cols), cols);
-    }
-
-    @Override
-    public List<SDVariable> doDiff(List<SDVariable> gradients) {
-        throw new UnsupportedOperationException("second derivatives of a bias are not needed");
     }
 
     /** The columns of rows {@code x [n, D]} that {@code perColumn} (D values) goes with. */

@@ -1,7 +1,5 @@
 package io.vilspark.model;
 
-import java.util.List;
-
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -12,7 +10,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * and ig.
  */
 public final class DecayedScoresGradientOp extends JavaKernelOp {
-    static final String NAME = "vil_decayed_scores_bp";
 
     public DecayedScoresGradientOp() {
     }
@@ -20,11 +17,6 @@ public final class DecayedScoresGradientOp extends JavaKernelOp {
     DecayedScoresGradientOp(SameDiff sd, SDVariable qk, SDVariable rowLog, SDVariable cum, SDVariable ig,
                             SDVariable dScores, SDVariable dRowSums, boolean reverse) {
         super(sd, new SDVariable[] {qk, rowLog, cum, ig, dScores, dRowSums}, reverse ? 1 : 0);
-    }
-
-    @Override
-    public String opName() {
-        return NAME;
     }
 
     @Override
@@ -42,10 +34,5 @@ public final class DecayedScoresGradientOp extends JavaKernelOp {
         int[] xl = DecayedScoresOp.sequencesAndLength(in);
         VectorLoops.decayedScoresGradient(bytes(in[0]), bytes(in[1]), bytes(in[2]), bytes(in[3]), bytes(in[4]), bytes(in[5]),
                 bytes(out[0]), bytes(out[1]), bytes(out[2]), bytes(out[3]), xl[0], xl[1], setting(0) != 0);
-    }
-
-    @Override
-    public List<SDVariable> doDiff(List<SDVariable> gradients) {
-        throw new UnsupportedOperationException("second derivatives of the decayed scores are not needed");
     }
 }

@@ -14,18 +14,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * sum, which ND4J computes in six passes over {@code [X, L, L]} forwards and more backwards.
  */
 public final class DecayedScoresOp extends JavaKernelOp {
-    static final String NAME = "vil_decayed_scores";
 
     public DecayedScoresOp() {
     }
 
     DecayedScoresOp(SameDiff sd, SDVariable qk, SDVariable rowLog, SDVariable cum, SDVariable ig, boolean reverse) {
         super(sd, new SDVariable[] {qk, rowLog, cum, ig}, reverse ? 1 : 0);
-    }
-
-    @Override
-    public String opName() {
-        return NAME;
     }
 
     @Override

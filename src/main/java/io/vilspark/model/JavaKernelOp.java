@@ -38,14 +38,34 @@ public abstract class JavaKernelOp extends DynamicCustomOp {
         addIArgument(settings);
     }
 
-    @Override
-    public abstract String opName();
+    /** Set on first use (SameDiff asks while the superclass constructor runs, so no initialiser). */
+    private String name;
 
+    /** {@code vil_} and the class's simple name: unique, and the same for every copy SameDiff makes. */
     @Override
-    public abstract int getNumOutputs();
+    public final String opName() {
+        if (name == null) {
+            name = "vil_" + getClass().getSimpleName();
+        }
+        return name;
+    }
 
-    /** The outputs' shapes for inputs of these shapes. */
-    protected abstract long[][] outputShapes(long[][] inputShapes);
+    /** Gradient ops are not differentiated again (no second derivatives are needed). */
+    @Override
+    public List<SDVariable> doDiff(List<SDVariable> gradients) {
+        throw new UnsupportedOperationException(opName() + " has no gradient of its own");
+    }
+
+    /** One output unless the op says otherwise. */
+    @Override
+    public int getNumOutputs() {
+        return 1;
+    }
+
+    /** The outputs' shapes for inputs of these shapes: by default one output shaped like the first input. */
+    protected long[][] outputShapes(long[][] inputShapes) {
+        return new long[][] {inputShapes[0]};
+    }
 
     /**
      * Fills {@code outputs} (fresh row-major arrays of {@link #outputShapes}) from {@code inputs}

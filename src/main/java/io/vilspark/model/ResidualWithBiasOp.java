@@ -14,28 +14,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * residual add.
  */
 public final class ResidualWithBiasOp extends JavaKernelOp {
-    static final String NAME = "vil_residual_bias";
 
     public ResidualWithBiasOp() {
     }
 
     ResidualWithBiasOp(SameDiff sd, SDVariable x, SDVariable y, SDVariable b) {
         super(sd, new SDVariable[] {x, y, b});
-    }
-
-    @Override
-    public String opName() {
-        return NAME;
-    }
-
-    @Override
-    public int getNumOutputs() {
-        return 1;
-    }
-
-    @Override
-    protected long[][] outputShapes(long[][] in) {
-        return new long[][] {in[0]};
     }
 
     @Override

@@ -12,28 +12,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * add_bp copies the gradient and took ~0.5 ms at the demo's {@code [128, 3136]}.
  */
 public final class RowBiasOp extends JavaKernelOp {
-    static final String NAME = "vil_row_bias";
 
     public RowBiasOp() {
     }
 
     RowBiasOp(SameDiff sd, SDVariable x, SDVariable b) {
         super(sd, new SDVariable[] {x, b});
-    }
-
-    @Override
-    public String opName() {
-        return NAME;
-    }
-
-    @Override
-    public int getNumOutputs() {
-        return 1;
-    }
-
-    @Override
-    protected long[][] outputShapes(long[][] in) {
-        return new long[][] {in[0]};
     }
 
     @Override

@@ -1,25 +1,17 @@
 package io.vilspark.model;
 
-import java.util.List;
-
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** The gradients of {@link RowScaleOp}: inputs x, v and the output's gradient; outputs dx and dv. */
 public final class RowScaleGradientOp extends JavaKernelOp {
-    static final String NAME = "vil_row_scale_bp";
 
     public RowScaleGradientOp() {
     }
 
     RowScaleGradientOp(SameDiff sd, SDVariable x, SDVariable v, SDVariable dy) {
         super(sd, new SDVariable[] {x, v, dy});
-    }
-
-    @Override
-    public String opName() {
-        return NAME;
     }
 
     @Override
@@ -38,10 +30,5 @@ public final class RowScaleGradientOp extends JavaKernelOp {
         sameLength(in[0], in[2]);
         VectorLoops.scaleRowsGradient(bytes(in[0]), bytes(in[1]), bytes(in[2]), bytes(out[0]), bytes(out[1]),
                 rows, Math.toIntExact(in[0].length() / rows));
-    }
-
-    @Override
-    public List<SDVariable> doDiff(List<SDVariable> gradients) {
-        throw new UnsupportedOperationException("second derivatives of a scale are not needed");
     }
 }

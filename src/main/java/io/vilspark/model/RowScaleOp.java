@@ -13,28 +13,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * ~1.9 ms per use at the demo's {@code [128, 3136]}, forwards and backwards.
  */
 public final class RowScaleOp extends JavaKernelOp {
-    static final String NAME = "vil_row_scale";
 
     public RowScaleOp() {
     }
 
     RowScaleOp(SameDiff sd, SDVariable x, SDVariable v) {
         super(sd, new SDVariable[] {x, v});
-    }
-
-    @Override
-    public String opName() {
-        return NAME;
-    }
-
-    @Override
-    public int getNumOutputs() {
-        return 1;
-    }
-
-    @Override
-    protected long[][] outputShapes(long[][] in) {
-        return new long[][] {in[0]};
     }
 
     @Override

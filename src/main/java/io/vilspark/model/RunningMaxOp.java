@@ -12,28 +12,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@link MLstmCell#runningMax} takes log2(L) rounds of pad, slice and pairwise maximum.
  */
 public final class RunningMaxOp extends JavaKernelOp {
-    static final String NAME = "vil_running_max";
 
     public RunningMaxOp() {
     }
 
     RunningMaxOp(SameDiff sd, SDVariable x, boolean reverse) {
         super(sd, new SDVariable[] {x}, reverse ? 1 : 0);
-    }
-
-    @Override
-    public String opName() {
-        return NAME;
-    }
-
-    @Override
-    public int getNumOutputs() {
-        return 1;
-    }
-
-    @Override
-    protected long[][] outputShapes(long[][] in) {
-        return new long[][] {in[0]};
     }
 
     @Override

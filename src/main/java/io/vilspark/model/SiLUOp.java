@@ -8,28 +8,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** SiLU, {@code x * sigmoid(x)}, computed in Java ({@link VectorLoops#silu}); its gradient is {@link SiLUGradientOp}. */
 public final class SiLUOp extends JavaKernelOp {
-    static final String NAME = "vil_silu";
 
     public SiLUOp() {
     }
 
     SiLUOp(SameDiff sd, SDVariable x) {
         super(sd, new SDVariable[] {x});
-    }
-
-    @Override
-    public String opName() {
-        return NAME;
-    }
-
-    @Override
-    public int getNumOutputs() {
-        return 1;
-    }
-
-    @Override
-    protected long[][] outputShapes(long[][] inputShapes) {
-        return new long[][] {inputShapes[0]};
     }
 
     @Override

@@ -1,7 +1,5 @@
 package io.vilspark.model;
 
-import java.util.List;
-
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -11,7 +9,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * output's gradient; outputs dx and, with an eps per row, its gradient.
  */
 public final class StandardizeRowsGradientOp extends JavaKernelOp {
-    static final String NAME = "vil_standardize_rows_bp";
 
     public StandardizeRowsGradientOp() {
     }
@@ -19,11 +16,6 @@ public final class StandardizeRowsGradientOp extends JavaKernelOp {
     StandardizeRowsGradientOp(SameDiff sd, SDVariable x, SDVariable epsRows, SDVariable dy, double eps) {
         super(sd, epsRows == null ? new SDVariable[] {x, dy} : new SDVariable[] {x, epsRows, dy}, epsRows == null ? 0 : 1);
         addTArgument(eps);
-    }
-
-    @Override
-    public String opName() {
-        return NAME;
     }
 
     /** dx, and the eps per row's gradient when there is one. */
@@ -45,10 +37,5 @@ public final class StandardizeRowsGradientOp extends JavaKernelOp {
         int[] rw = StandardizeRowsOp.rowsAndWidth(in[0], perRow ? in[1] : null);
         VectorLoops.standardizeRowsGradient(bytes(in[0]), perRow ? bytes(in[1]) : null, (float) tArgs()[0], bytes(dy),
                 bytes(out[0]), perRow ? bytes(out[1]) : null, rw[0], rw[1]);
-    }
-
-    @Override
-    public List<SDVariable> doDiff(List<SDVariable> gradients) {
-        throw new UnsupportedOperationException("second derivatives of a layer norm are not needed");
     }
 }

@@ -14,7 +14,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * ({@link GraphOps#standardizeRows}): ~10 ND4J ops over {@code [R, width]} per norm.
  */
 public final class StandardizeRowsOp extends JavaKernelOp {
-    static final String NAME = "vil_standardize_rows";
 
     public StandardizeRowsOp() {
     }
@@ -22,21 +21,6 @@ public final class StandardizeRowsOp extends JavaKernelOp {
     StandardizeRowsOp(SameDiff sd, SDVariable x, SDVariable epsRows, double eps) {
         super(sd, epsRows == null ? new SDVariable[] {x} : new SDVariable[] {x, epsRows});
         addTArgument(eps);
-    }
-
-    @Override
-    public String opName() {
-        return NAME;
-    }
-
-    @Override
-    public int getNumOutputs() {
-        return 1;
-    }
-
-    @Override
-    protected long[][] outputShapes(long[][] in) {
-        return new long[][] {in[0]};
     }
 
     @Override
