@@ -30,9 +30,11 @@ with DAG(
         name="vil-retrain-{{ ds }}",
         conf={
             "spark.executorEnv.OMP_NUM_THREADS": "4",
-            "spark.executor.extraJavaOptions": "-Dorg.bytedeco.javacpp.cachedir=/tmp/vil-javacpp --add-modules=jdk.incubator.vector",
+            # -Xmn: a quarter of the executor heap as G1's young generation (jobs/native-env says why)
+            "spark.executor.extraJavaOptions": "-Dorg.bytedeco.javacpp.cachedir=/tmp/vil-javacpp --add-modules=jdk.incubator.vector -Xmn2g",
         },
         executor_cores=4,
+        executor_memory="8g",
         application_args=[
             "retrain",
             "--registry", "hdfs:///models/fm-registry",

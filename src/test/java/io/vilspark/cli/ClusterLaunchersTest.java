@@ -71,8 +71,8 @@ class ClusterLaunchersTest {
         assertTrue(cmd.contains(" --conf spark.executorEnv.OMP_NUM_THREADS=3 "), "from spark-defaults.conf: " + cmd);
         assertTrue(cmd.contains(" --conf spark.executorEnv.MALLOC_MMAP_THRESHOLD_=65536 "), cmd);
         assertTrue(cmd.contains(" --conf spark.executor.extraJavaOptions=-XX:+UseG1GC\\ "
-                + "-Dorg.bytedeco.javacpp.cachedir=/tmp/vil-javacpp\\ --add-modules=jdk.incubator.vector "),
-                "appended to the cluster's options: " + cmd);
+                + "-Dorg.bytedeco.javacpp.cachedir=/tmp/vil-javacpp\\ --add-modules=jdk.incubator.vector\\ -Xmn256m "),
+                "appended to the cluster's options, young generation a quarter of Spark's default 1g: " + cmd);
         assertTrue(cmd.contains(" --conf spark.driver.extraJavaOptions=-Dorg.bytedeco.javacpp.cachedir=/tmp/vil-javacpp"
                 + "\\ --add-modules=jdk.incubator.vector "), cmd);
         assertTrue(cmd.matches(".* \\S*/target/vil-spark-[^ ]+-job\\.jar train --data hdfs:///fm --out hdfs:///runs/1$"), cmd);
@@ -92,7 +92,7 @@ class ClusterLaunchersTest {
         assertFalse(cmd.contains("OMP_NUM_THREADS=4"), cmd);
         assertFalse(cmd.contains("MALLOC_MMAP_THRESHOLD_=65536"), cmd);
         assertTrue(cmd.contains(" --conf spark.executor.extraJavaOptions=-Dorg.bytedeco.javacpp.cachedir=/data/javacpp"
-                + "\\ --add-modules=jdk.incubator.vector "), cmd);
+                + "\\ --add-modules=jdk.incubator.vector\\ -Xmn256m "), cmd);
         // the user's driver options have both already: only theirs are passed
         assertEquals(1, cmd.split("spark.driver.extraJavaOptions=", -1).length - 1, cmd);
         assertTrue(cmd.contains(" --name vil\\ prepare "), cmd);
@@ -141,6 +141,39 @@ class ClusterLaunchersTest {
         assertEquals(0, noFlags.code(), noFlags.out());
         assertEquals("", noFlags.out());
     }
+    /** The executors' young generation follows their heap, unless the user sized it. */
+    @Test
+    void submitSizesTheExecutorsYoungGenerationFromTheirMemory() throws Exception {
+        Path home = sparkHome("spark.executor.memory 4096m\n");
+        String fromDefaults = run(Map.of("SPARK_HOME", home.toString()), "submit", "--dry-run", "train").out();
+        assertTrue(fromDefaults.contains("--add-modules=jdk.incubator.vector\\ -Xmn1024m "), fromDefaults);
+        String fromOption = run(Map.of("SPARK_HOME", home.toString()), "submit", "--dry-run", "--executor-memory", "6G",
+                "train").out();
+        assertTrue(fromOption.contains("--add-modules=jdk.incubator.vector\\ -Xmn1536m "), fromOption);
+        String own = run(Map.of("SPARK_HOME", home.toString()), "submit", "--dry-run", "--executor-memory", "6g", "--conf",
+                "spark.executor.extraJavaOptions=-XX:NewSize=900m", "train").out();
+        assertFalse(own.contains("-Xmn"), own);
+    }
+
+    /** jobs/vil's JVM: an 8 GB heap unless JAVA_OPTS sets one, and a young generation of a quarter of it. */
+    @Test
+    void vilSizesTheHeapAndItsYoungGeneration() throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path java = bin.resolve("java");
+        Files.writeString(java, "#!/bin/sh\necho \"$@\"\n");
+        assertTrue(java.toFile().setExecutable(true));
+        Map<String, String> env = new java.util.HashMap<>(Map.of("PATH", bin + ":" + System.getenv("PATH"),
+                "VIL_CLASSPATH", "/nowhere", "JAVA_OPTS", ""));
+        String plain = run(env, "vil", "--help").out();
+        assertTrue(plain.startsWith("-Xmx8g -Xmn2048m "), plain);
+        env.put("JAVA_OPTS", "-Xmx2g -Dx=1 -Xmx12g");
+        String ownHeap = run(env, "vil", "--help").out();
+        assertTrue(ownHeap.startsWith("-Xmx2g -Dx=1 -Xmx12g -Xmn3072m "), "the JVM takes the last -Xmx: " + ownHeap);
+        env.put("JAVA_OPTS", "-Xmx2g -Xmn100m");
+        String ownYoung = run(env, "vil", "--help").out();
+        assertTrue(ownYoung.startsWith("-Xmx2g -Xmn100m -") && !ownYoung.contains("-Xmn512m"), ownYoung);
+    }
+
     /** jobs/native-env (sourced by jobs/vil and jobs/local-cluster) sets glibc's mmap threshold unless the user did. */
     @Test
     void nativeEnvironmentSetsTheMallocThresholdUnlessSet() throws Exception {
