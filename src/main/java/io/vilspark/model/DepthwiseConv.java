@@ -13,8 +13,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code reverse} the sequence is taken as flipped (the grid rotated by 180 degrees): the same as
  * convolving the unflipped grid with the kernel rotated by 180 degrees, so no data is moved.
  *
- * <p>Up to {@link #DENSE_MAX_SEQUENCE} patches the conv is one batched matmul per channel with an
- * {@code [S, S]} matrix assembled from the taps ({@code taps @ P}, P a constant 0/1 tensor). Longer
+ * <p>With the Java kernels ({@link ElementwiseKernels}) it is {@link DepthwiseConvOp}, on the
+ * channel-major rows as they are (ViL-T training, batch 4 per pass: ~60 ms per pass where ND4J's
+ * conv with its permutes took ~140). With ND4J's ops: up to {@link #DENSE_MAX_SEQUENCE} patches
+ * the conv is one batched matmul per channel with an {@code [S, S]} matrix assembled from the
+ * taps ({@code taps @ P}, P a constant 0/1 tensor). Longer
  * sequences go to ND4J's {@code depthwise_conv2d}, which the oneDNN build of the CPU backend
  * (the project's default, see pom.xml) runs with oneDNN's kernel: at ViL-T's [8, 384, 14, 14] 2 ms
  * forward and 4 ms backward channels first, where ND4J's plain build takes 150 and 330 ms.
@@ -35,7 +38,7 @@ final class DepthwiseConv {
      * @param x      channel-major activations {@code [C, B*S]}
      * @param weight PyTorch's {@code [C, 1, 3, 3]}
      * @param bias   {@code [C]}
-     * @param kernels how the dense form adds its bias
+     * @param kernels the Java op, or ND4J's (then the dense form's bias goes through these as well)
      * @return the convolution plus bias, {@code [C, B*S]}
      */
     static SDVariable define(SameDiff sd, SDVariable x, SDVariable weight, SDVariable bias, int gridH, int gridW,
@@ -44,6 +47,9 @@ final class DepthwiseConv {
         // channels from the weight: a reshaped variable's shape is not known while the graph is defined
         long channels = weight.getShape()[0];
         SDVariable taps = weight.reshape(channels, 9);
+        if (kernels.isJava()) {
+            return new DepthwiseConvOp(sd, x, taps, bias, gridH, gridW, reverse).outputVariable();
+        }
         if (seqLen <= DENSE_MAX_SEQUENCE) {
             SDVariable matrices = taps.mmul(sd.constant(tapPlacement(gridH, gridW, reverse, x.dataType())))
                     .reshape(channels, seqLen, seqLen);

@@ -8,7 +8,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * How a graph computes its element-wise hot spots (SiLU, the mLSTM's decayed scores and running
- * maxima, per-channel biases and scales, layer norms, the residual with the down-projection's bias):
+ * maxima, per-channel biases and scales, layer norms, the residual with the down-projection's bias,
+ * the depthwise conv ({@link DepthwiseConv}):
  * with ND4J's ops, or with fused Java ops ({@link JavaKernelOp}) that only the graphs' own session
  * ({@link FixedGraphSession}) runs. The Java ops need the JDK's incubating vector API ({@code
  * --add-modules jdk.incubator.vector}, which the launchers, the job submission and the tests add);
@@ -30,7 +31,8 @@ public final class ElementwiseKernels {
         for (JavaKernelOp op : new JavaKernelOp[] {new SiLUOp(), new SiLUGradientOp(),
                 new DecayedScoresOp(), new DecayedScoresGradientOp(), new RunningMaxOp(), new RunningMaxGradientOp(),
                 new RowBiasOp(), new RowSumsOp(), new RowScaleOp(), new RowScaleGradientOp(),
-                new StandardizeRowsOp(), new StandardizeRowsGradientOp(), new ResidualWithBiasOp(), new ColumnSumsOp()}) {
+                new StandardizeRowsOp(), new StandardizeRowsGradientOp(), new ResidualWithBiasOp(), new ColumnSumsOp(),
+                new DepthwiseConvOp(), new DepthwiseConvGradientOp()}) {
             JavaKernelOp.register(op);
         }
     }

@@ -420,6 +420,140 @@ final class VectorLoops {
         }
     }
 
+    /**
+     * Depthwise 3x3 convolution with zero padding over {@code images} grids of {@code gridH x gridW}
+     * patches, on channel-major rows {@code x [channels, images * S]} (S = gridH gridW):
+     * {@code y[c, q] = bias[c] + sum_t w[c, t] x[c, q + shift_t]} over the taps t = 3 ty + tx whose
+     * neighbour, offset by {@code sign (ty - 1, tx - 1)} in the grid (sign -1 in reverse), lies in
+     * q's grid. {@code bias} may be null (no bias).
+     *
+     * <p>A channel's row is taken whole, all images at once, each tap as the row shifted by its
+     * offset times a 0/1 mask of the positions whose neighbour is in their grid ({@link TapMasks}):
+     * so the vector loop needs no edge cases, only the first and last {@code gridW + 1} positions
+     * (whose shifted reads could leave the row) are computed one by one.
+     */
+    static void depthwiseConv3x3(ByteBuffer x, ByteBuffer w, ByteBuffer bias, ByteBuffer y, int channels, int images,
+                                 int gridH, int gridW, boolean reverse) {
+        int n = images * gridH * gridW;
+        TapMasks taps = TapMasks.of(images, gridH, gridW, reverse);
+        int margin = Math.min(gridW + 1, n);
+        float[] weights = new float[9];
+        float[] xs = new float[n];
+        int[] shifts = taps.shifts;
+        float[][] masks = taps.masks;
+        for (int c = 0; c < channels; c++) {
+            float b = bias == null ? 0f : bias.getFloat(4 * c);
+            for (int t = 0; t < 9; t++) {
+                weights[t] = w.getFloat(4 * (9 * c + t));
+            }
+            int row = c * n;
+            rowOf(x, row, xs);
+            FloatVector bv = FloatVector.broadcast(F, b);
+            int q = margin;
+            for (; q + LANES <= n - margin; q += LANES) {
+                FloatVector acc = bv;
+                for (int t = 0; t < 9; t++) {
+                    FloatVector neighbours = FloatVector.fromArray(F, xs, q + shifts[t]).mul(FloatVector.fromArray(F, masks[t], q));
+                    acc = neighbours.fma(FloatVector.broadcast(F, weights[t]), acc);
+                }
+                store(acc, y, row + q);
+            }
+            for (int p = 0; p < margin; p++) {
+                y.putFloat(4 * (row + p), b + taps.sumAt(xs, p, weights));
+            }
+            for (int p = q; p < n; p++) {
+                y.putFloat(4 * (row + p), b + taps.sumAt(xs, p, weights));
+            }
+        }
+    }
+
+    /**
+     * The gradients of {@link #depthwiseConv3x3}: {@code dx} is the convolution of {@code dy} with the
+     * mirrored offsets; {@code dw[c, t] = sum_q dy[c, q] x[c, q + shift_t]} over q whose tap-t
+     * neighbour is in the grid; {@code dbias[c]} the sums of dy's row c.
+     */
+    static void depthwiseConv3x3Gradient(ByteBuffer x, ByteBuffer w, ByteBuffer dy, ByteBuffer dx, ByteBuffer dw,
+                                         ByteBuffer dbias, int channels, int images, int gridH, int gridW,
+                                         boolean reverse) {
+        depthwiseConv3x3(dy, w, null, dx, channels, images, gridH, gridW, !reverse);
+        int n = images * gridH * gridW;
+        TapMasks taps = TapMasks.of(images, gridH, gridW, reverse);
+        float[] xs = new float[n];
+        float[] gs = new float[n];
+        for (int c = 0; c < channels; c++) {
+            int row = c * n;
+            rowOf(x, row, xs);
+            rowOf(dy, row, gs);
+            for (int t = 0; t < 9; t++) {
+                int shift = taps.shifts[t];
+                float[] mask = taps.masks[t];
+                // the positions whose shifted read stays in the row (the mask is 0 outside anyway)
+                int from = Math.max(0, -shift);
+                int to = Math.min(n, n - shift);
+                FloatVector acc = FloatVector.zero(F);
+                int q = from;
+                for (; q + LANES <= to; q += LANES) {
+                    FloatVector neighbours = FloatVector.fromArray(F, xs, q + shift).mul(FloatVector.fromArray(F, mask, q));
+                    acc = neighbours.fma(FloatVector.fromArray(F, gs, q), acc);
+                }
+                float sum = acc.reduceLanes(VectorOperators.ADD);
+                for (; q < to; q++) {
+                    sum += mask[q] * gs[q] * xs[q + shift];
+                }
+                dw.putFloat(4 * (9 * c + t), sum);
+            }
+        }
+        rowSums(dy, dbias, channels, n);
+    }
+
+    /**
+     * Floats {@code [from, from + into.length)} of {@code a} into a Java array: the conv's vector
+     * loops read each element nine times, and Java arrays are faster to load from than native memory.
+     */
+    private static void rowOf(ByteBuffer a, int from, float[] into) {
+        a.asFloatBuffer().get(from, into, 0, into.length);
+    }
+
+    /**
+     * Per tap t = 3 ty + tx of a 3x3 conv over a channel row of {@code images} grids: the offset of
+     * its neighbour in the row, and a 0/1 mask over the row, 1 where that neighbour is in the
+     * position's own grid (not off its edge, not in the next image, not wrapped to another row).
+     */
+    private record TapMasks(int[] shifts, float[][] masks) {
+        static TapMasks of(int images, int gridH, int gridW, boolean reverse) {
+            int seq = gridH * gridW;
+            int sign = reverse ? -1 : 1;
+            int[] shifts = new int[9];
+            float[][] masks = new float[9][images * seq];
+            for (int t = 0; t < 9; t++) {
+                int dy = sign * (t / 3 - 1);
+                int dx = sign * (t % 3 - 1);
+                shifts[t] = dy * gridW + dx;
+                for (int p = 0; p < seq; p++) {
+                    int r = p / gridW + dy;
+                    int col = p % gridW + dx;
+                    if (r >= 0 && r < gridH && col >= 0 && col < gridW) {
+                        for (int image = 0; image < images; image++) {
+                            masks[t][image * seq + p] = 1f;
+                        }
+                    }
+                }
+            }
+            return new TapMasks(shifts, masks);
+        }
+
+        /** {@code sum_t weights[t] row[p + shift_t]} over the taps whose neighbour is in p's grid (nothing else is read). */
+        float sumAt(float[] row, int p, float[] weights) {
+            float sum = 0f;
+            for (int t = 0; t < 9; t++) {
+                if (masks[t][p] != 0f) {
+                    sum += weights[t] * row[p + shifts[t]];
+                }
+            }
+            return sum;
+        }
+    }
+
     private static boolean inTriangle(int i, int j, boolean reverse) {
         return reverse ? j >= i : j <= i;
     }

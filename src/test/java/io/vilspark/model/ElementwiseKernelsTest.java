@@ -69,6 +69,27 @@ class ElementwiseKernelsTest {
     }
 
     /**
+     * The depthwise conv on channel-major rows against ND4J's forms (dense up to 64 patches, oneDNN's
+     * conv beyond): grids narrower than a vector, ViL-T's 14 x 14, single rows and columns (every
+     * column neighbour off the grid), both directions; output and the gradients of x, weight, bias.
+     */
+    @ParameterizedTest(name = "{0} x {1} grid, {2} images, reverse {3}")
+    @CsvSource({"3, 4, 2, false", "3, 4, 2, true", "7, 7, 3, true", "14, 14, 2, false", "14, 14, 2, true",
+            "1, 9, 2, false", "5, 1, 3, true", "9, 10, 1, false"})
+    void depthwiseConvMatchesNd4j(int gridH, int gridW, int images, boolean reverse) {
+        Random random = new Random(31L * gridH + gridW + (reverse ? 7 : 0));
+        int channels = 6;
+        long n = (long) images * gridH * gridW;
+        INDArray weights = randn(random, 1.0, channels, n);
+        Map<String, INDArray> in = new LinkedHashMap<>();
+        in.put("x", randn(random, 1.0, channels, n));
+        in.put("w", randn(random, 1.0, channels, 1, 3, 3));
+        in.put("b", randn(random, 1.0, channels));
+        compare(in, (sd, k) -> DepthwiseConv.define(sd, sd.getVariable("x"), sd.getVariable("w"), sd.getVariable("b"),
+                gridH, gridW, reverse, k).mul(sd.constant(weights)));
+    }
+
+    /**
      * Widths below one vector, between multiples and a multiple; with an eps per row (whose gradient
      * the per-head norm needs: it comes from the cell's normaliser) and without.
      */
