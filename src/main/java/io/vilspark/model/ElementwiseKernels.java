@@ -3,18 +3,18 @@ package io.vilspark.model;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * How a graph computes its element-wise hot spots (SiLU, the mLSTM's decayed scores and running
  * maxima, per-channel biases and scales, layer norms, the residual with the down-projection's bias,
- * the depthwise conv ({@link DepthwiseConv}):
- * with ND4J's ops, or with fused Java ops ({@link JavaKernelOp}) that only the graphs' own session
- * ({@link FixedGraphSession}) runs. The Java ops need the JDK's incubating vector API ({@code
- * --add-modules jdk.incubator.vector}, which the launchers, the job submission and the tests add);
- * without it, or with {@code -Dvil.kernels=nd4j}, graphs keep ND4J's ops. Both compute the same
- * functions to float32 rounding.
+ * the depthwise conv of {@link DepthwiseConv}): with ND4J's ops, or with fused Java ops ({@link
+ * JavaKernelOp}) that only the graphs' own session ({@link FixedGraphSession}) runs. The Java ops
+ * need the JDK's incubating vector API ({@code --add-modules jdk.incubator.vector}, which the
+ * launchers, the job submission and the tests add); without it, with {@code -Dvil.kernels=nd4j}, or
+ * on ND4J's GPU backend, graphs keep ND4J's ops. Both compute the same functions to float32 rounding.
  */
 public final class ElementwiseKernels {
     /** ND4J's ops: for graphs run by any SameDiff session, and for double precision. */
@@ -43,9 +43,18 @@ public final class ElementwiseKernels {
         this.java = java;
     }
 
-    /** The kernels for {@link GraphPool}'s graphs of this data type. */
+    /** The kernels for {@link GraphPool}'s graphs of this data type, on this JVM's ND4J backend. */
     static ElementwiseKernels forGraphPool(DataType dataType) {
-        return dataType == DataType.FLOAT && javaAvailable() ? JAVA : ND4J;
+        return forGraphPool(dataType, Nd4j.getEnvironment().isCPU());
+    }
+
+    /**
+     * As {@link #forGraphPool(DataType)} on ND4J's CPU backend or another one: the Java ops read and
+     * write arrays through their host memory, which on a GPU backend is not where ND4J keeps the
+     * current values, so GPU graphs keep ND4J's ops.
+     */
+    static ElementwiseKernels forGraphPool(DataType dataType, boolean cpuBackend) {
+        return dataType == DataType.FLOAT && cpuBackend && javaAvailable() ? JAVA : ND4J;
     }
 
     /** Whether the Java ops can run in this JVM and are not switched off. */

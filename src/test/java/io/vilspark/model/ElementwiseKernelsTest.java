@@ -36,6 +36,8 @@ class ElementwiseKernelsTest {
         assertTrue(ElementwiseKernels.javaAvailable(), "jdk.incubator.vector missing from the test JVM");
         assertEquals(ElementwiseKernels.JAVA, ElementwiseKernels.forGraphPool(DataType.FLOAT));
         assertEquals(ElementwiseKernels.ND4J, ElementwiseKernels.forGraphPool(DataType.DOUBLE));
+        // on a GPU backend the Java ops would work on stale host copies of the arrays
+        assertEquals(ElementwiseKernels.ND4J, ElementwiseKernels.forGraphPool(DataType.FLOAT, false));
     }
 
     @Test
