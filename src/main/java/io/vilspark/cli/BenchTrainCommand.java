@@ -92,7 +92,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         int slots = spark.sparkContext().defaultParallelism();
         int most = workers.stream().mapToInt(Integer::intValue).max().orElseThrow();
         if (most > slots) {
-            throw new BadInputException("--workers " + most + " needs " + most + " task slots; this Spark ("
+            throw BadInputException.usage("--workers " + most + " needs " + most + " task slots; this Spark ("
                     + spark.sparkContext().master() + ") has " + slots);
         }
         int cores = Runtime.getRuntime().availableProcessors();

@@ -4,14 +4,13 @@ import java.io.PrintWriter;
 import java.util.Optional;
 
 import picocli.CommandLine;
-import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
 
 /**
  * Reports a failed subcommand as {@code vil <cmd>: error: <message>} on stderr. Expected
- * failures exit with 2, anything else (a bug) with 1 and a hint; the stack trace only with
- * {@code --verbose}, since users need the message, not the frames.
+ * failures exit with the code of their kind ({@link ExitCodes}), anything else (a bug) with 70 and a
+ * hint; the stack trace only with {@code --verbose}, since users need the message, not the frames.
  */
 final class CliExceptionHandler implements IExecutionExceptionHandler {
 
@@ -32,7 +31,7 @@ final class CliExceptionHandler implements IExecutionExceptionHandler {
             e.printStackTrace(err);
         }
         err.flush();
-        return expected.isPresent() ? ExitCode.USAGE : ExitCode.SOFTWARE;
+        return ExitCodes.of(e);
     }
 
     /** --verbose is inherited, so it may sit on the top command or on any subcommand. */

@@ -1,15 +1,20 @@
 package io.vilspark.cli;
 
+import java.io.EOFException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.util.Optional;
 
 import io.vilspark.config.ConfigException;
 import io.vilspark.data.read.ShardDataException;
 import io.vilspark.train.NonFiniteLossException;
+import org.apache.hadoop.fs.ChecksumException;
+import org.apache.hadoop.fs.FileAlreadyExistsException;
+import org.apache.hadoop.fs.ParentNotDirectoryException;
 
 /**
  * Tells failures the user can fix (bad configuration, unreadable or damaged files) from bugs,
@@ -42,12 +47,34 @@ final class ExpectedFailures {
         if (e instanceof FileSystemException f && f.getReason() != null) {
             return f.getFile() + ": " + f.getReason();
         }
+        if (e instanceof ChecksumException) {
+            return "a file does not match its Hadoop .crc checksum file: it was changed or cut short after it was "
+                    + "written (" + e.getMessage() + ")";
+        }
         if (e instanceof FileNotFoundException || e.getClass() == IOException.class
                 || e.getClass().getPackageName().startsWith("io.vilspark")) {
             // our own exceptions and Hadoop's plain ones already name the file
             return String.valueOf(e.getMessage());
         }
-        return e.getClass().getSimpleName() + ": " + e.getMessage();
+        return plainWords(e);
+    }
+
+    /** A library's exception in words: the class names mean nothing to a user. */
+    private static String plainWords(IOException e) {
+        String message = e.getMessage() == null ? "" : ": " + e.getMessage();
+        if (e instanceof EOFException) {
+            return "the file ends early: it is truncated" + message;
+        }
+        if (e instanceof ParentNotDirectoryException) {
+            return "cannot write there: its parent is a file, not a folder" + message;
+        }
+        if (e instanceof NotDirectoryException f) {
+            return f.getFile() + ": a file, not a folder";
+        }
+        if (e instanceof FileAlreadyExistsException || e instanceof java.nio.file.FileAlreadyExistsException) {
+            return "already exists" + message;
+        }
+        return "I/O error" + message;
     }
 
     /** Keeps the "one line per error" promise even for messages from libraries. */

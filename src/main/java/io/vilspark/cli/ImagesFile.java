@@ -10,7 +10,10 @@ import org.apache.hadoop.conf.Configuration;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** Reads normalised NCHW images from a {@code .npy} file and checks they fit a model. */
+/**
+ * Reads normalised NCHW images from a {@code .npy} file and checks they fit a model. float64 images are rounded to
+ * float32, the precision the model computes in (vil predict --help says so).
+ */
 final class ImagesFile {
     private ImagesFile() {
     }
@@ -19,8 +22,8 @@ final class ImagesFile {
         Tensor t = NpyArrays.read(location, hadoop);
         String expected = "[B, " + config.channels() + ", " + config.height() + ", " + config.width() + "]";
         if (!t.dtype().equals(Tensor.FLOAT32) && !t.dtype().equals(Tensor.FLOAT64)) {
-            throw new BadInputException(location + ": images are " + t.dtype() + "; expected float32 " + expected
-                    + " NCHW, already normalised");
+            throw new BadInputException(location + ": images are " + t.dtype() + "; expected float32 (or float64) "
+                    + expected + " NCHW, already normalised");
         }
         long[] s = t.shape();
         if (s.length != 4 || s[1] != config.channels() || s[2] != config.height() || s[3] != config.width()) {

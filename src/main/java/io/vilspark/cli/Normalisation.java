@@ -13,11 +13,11 @@ record Normalisation(List<Double> mean, List<Double> std) {
 
     static Normalisation resolve(List<Double> mean, List<Double> std, int channels) {
         if ((mean == null) != (std == null)) {
-            throw new BadInputException("give --mean and --std together");
+            throw BadInputException.usage("give --mean and --std together");
         }
         if (mean == null) {
             if (channels != 3) {
-                throw new BadInputException("--mean and --std are required for a " + channels
+                throw BadInputException.usage("--mean and --std are required for a " + channels
                         + "-channel model (the ImageNet default only fits RGB), e.g. --mean 0.5 --std 0.5");
             }
             return new Normalisation(ModelMetadata.IMAGENET_MEAN, ModelMetadata.IMAGENET_STD);
@@ -26,7 +26,7 @@ record Normalisation(List<Double> mean, List<Double> std) {
         check("--std", std, channels);
         for (double s : std) {
             if (!(s > 0)) {
-                throw new BadInputException("--std: " + s + " is not > 0");
+                throw BadInputException.usage("--std: " + s + " is not > 0");
             }
         }
         return new Normalisation(List.copyOf(mean), List.copyOf(std));
@@ -34,12 +34,12 @@ record Normalisation(List<Double> mean, List<Double> std) {
 
     private static void check(String option, List<Double> values, int channels) {
         if (values.size() != channels) {
-            throw new BadInputException(option + ": " + values.size() + " value(s) " + values + " for a "
+            throw BadInputException.usage(option + ": " + values.size() + " value(s) " + values + " for a "
                     + channels + "-channel model; give one per channel");
         }
         for (double v : values) {
             if (!Double.isFinite(v)) {
-                throw new BadInputException(option + ": " + v + " is not a finite number");
+                throw BadInputException.usage(option + ": " + v + " is not a finite number");
             }
         }
     }

@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "predict", mixinStandardHelpOptions = true, versionProvider = JarVersion.class,
         description = {
                 "Run a model on images from a .npy file and write logits or features as a float32 .npy file.",
-                "The images must be float32 [B, C, H, W] (NCHW), already normalised with the model's mean/std."})
+                "The images must be float32 [B, C, H, W] (NCHW), already normalised with the model's mean/std; "
+                        + "float64 images are accepted and rounded to float32, the precision the model computes in."})
 final class PredictCommand implements Callable<Integer> {
 
     @Spec
@@ -29,7 +30,7 @@ final class PredictCommand implements Callable<Integer> {
     String model;
 
     @Option(names = "--images", required = true, paramLabel = "IMAGES.npy",
-            description = "float32 [B, C, H, W] images, normalised (any Hadoop path).")
+            description = "float32 (or float64, rounded to float32) [B, C, H, W] images, normalised (any Hadoop path).")
     String images;
 
     @Option(names = "--out", required = true, paramLabel = "OUT.npy",

@@ -12,12 +12,22 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code vil} command line. A new subcommand is one more class in {@code subcommands} below.
- * Expected failures print one line and exit with 2 ({@link CliExceptionHandler}).
+ * Expected failures print one line and exit with the code of their kind ({@link CliExceptionHandler},
+ * {@link ExitCodes}); usage errors picocli finds exit with {@link ExitCodes#USAGE} too.
  */
 @Command(name = "vil",
         mixinStandardHelpOptions = true,
         versionProvider = JarVersion.class,
         description = "Vision-LSTM (ViL) models on Apache Spark with Deeplearning4j.",
+        exitCodeListHeading = "%nExit codes (of every subcommand):%n",
+        exitCodeList = {
+                "0:Success.",
+                "64:Usage or configuration error: fix the command or the .conf file.",
+                "65:Bad input data (missing, damaged or unsuitable file): fix the data.",
+                "70:Internal error (a bug): report it with the --verbose output.",
+                "74:Storage failure (no space, permission denied, I/O error): fix the storage, then rerun.",
+                "75:Another run holds the registry's lock: retry later.",
+        },
         subcommands = {
                 ImportCommand.class,
                 PredictCommand.class,
@@ -50,7 +60,11 @@ public final class VilCli implements Callable<Integer> {
 
     /** The configured command line: use this (not {@code new CommandLine(new VilCli())}) to run it. */
     public static CommandLine commandLine() {
-        return new CommandLine(new VilCli()).setExecutionExceptionHandler(new CliExceptionHandler());
+        return new CommandLine(new VilCli())
+                .setExecutionExceptionHandler(new CliExceptionHandler())
+                // picocli's own usage errors (unknown option, missing required option), in every subcommand
+                .setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException
+                        ? ExitCodes.USAGE : ExitCodes.of(e));
     }
 
     public static void main(String[] args) {

@@ -36,7 +36,7 @@ public final class DatasetUnion {
     public static void write(String root, List<String> members, List<Double> mean, List<Double> std,
                              Configuration hadoop) throws IOException {
         if (members.isEmpty()) {
-            throw new IOException(root + ": a dataset union needs at least one member");
+            throw new BadDataException(root + ": a dataset union needs at least one member");
         }
         List<DatasetManifest> manifests = new ArrayList<>();
         for (String m : members) {
@@ -51,7 +51,7 @@ public final class DatasetUnion {
             DatasetManifest m = manifests.get(i);
             if (!m.classes().equals(first.classes()) || m.height() != first.height() || m.width() != first.width()
                     || m.patch() != first.patch() || m.channels() != first.channels()) {
-                throw new IOException(members.get(i) + ": does not match " + members.get(0) + " (classes, size, patch "
+                throw new BadDataException(members.get(i) + ": does not match " + members.get(0) + " (classes, size, patch "
                         + "or channels differ): partitions of one dataset must be prepared alike");
             }
             m.rows().forEach((split, n) -> rows.merge(split, n, Long::sum));
@@ -75,7 +75,7 @@ public final class DatasetUnion {
         Map<String, Object> source = new LinkedHashMap<>();
         source.put("union_of", members);
         byte[] union = JSON.writeValueAsBytes(Map.of("members", members));
-        AtomicHadoopWrite.write(new Path(root, FILE_NAME).toString(), hadoop, out -> out.write(union));
+        AtomicHadoopWrite.writeEditable(new Path(root, FILE_NAME).toString(), hadoop, out -> out.write(union));
         new DatasetManifest(DatasetManifest.FORMAT_VERSION, first.classes(), first.height(), first.width(), first.patch(),
                 first.channels(), meanOut, stdOut, rows, Map.of(), Map.of(), source).write(root, hadoop);
     }

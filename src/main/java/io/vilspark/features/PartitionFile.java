@@ -3,6 +3,7 @@ package io.vilspark.features;
 import java.io.IOException;
 import java.util.UUID;
 
+import io.vilspark.config.UsageException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -42,7 +43,7 @@ final class PartitionFile {
         try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(target, conf))) {
             String json = reader.getFooter().getFileMetaData().getKeyValueMetaData().get(FeatureWriteSupport.STATS_KEY);
             if (json == null) {
-                throw new IOException(target + ": not an extract output file (no " + FeatureWriteSupport.STATS_KEY
+                throw new UsageException(target + ": not an extract output file (no " + FeatureWriteSupport.STATS_KEY
                         + " in its footer); remove it or choose another output folder");
             }
             return PartitionStats.fromJson(json);

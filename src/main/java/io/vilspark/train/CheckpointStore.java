@@ -9,6 +9,7 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.vilspark.data.BadDataException;
 import io.vilspark.model.ViLModel;
 import io.vilspark.registry.ModelFile;
 import io.vilspark.registry.ModelMetadata;
@@ -103,7 +104,7 @@ public final class CheckpointStore {
                 Object epoch = loaded.metadata().provenance().get(EPOCH);
                 Object step = loaded.metadata().provenance().get(STEP);
                 if (!(epoch instanceof Number e) || !(step instanceof Number s)) {
-                    throw new IOException(file + ": not a training checkpoint (no epoch/step)");
+                    throw new BadDataException(file + ": not a training checkpoint (no epoch/step)");
                 }
                 return Optional.of(new Checkpoint(loaded.model(), loaded.metadata(), e.intValue(), s.longValue(), file));
             } catch (IOException | RuntimeException e) {

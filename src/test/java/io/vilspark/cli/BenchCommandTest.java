@@ -49,14 +49,14 @@ class BenchCommandTest {
     @Test
     void nonPositiveBatchIsAUsageError() {
         CliRun run = CliRun.of("bench", "--config", "demo", "--batch", "0", "--mode", "infer");
-        assertEquals(2, run.exitCode(), run::toString);
+        assertEquals(ExitCodes.USAGE, run.exitCode(), run::toString);
         assertTrue(run.err().contains("--batch must be at least 1, got 0"), run::toString);
     }
 
     @Test
     void unknownModeIsAUsageError() {
         CliRun run = CliRun.of("bench", "--config", "demo", "--batch", "1", "--mode", "fast");
-        assertEquals(2, run.exitCode(), run::toString);
+        assertEquals(ExitCodes.USAGE, run.exitCode(), run::toString);
         assertTrue(run.err().contains("fast"), run::toString);
     }
 }

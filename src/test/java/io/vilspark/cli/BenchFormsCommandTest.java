@@ -45,7 +45,7 @@ class BenchFormsCommandTest {
     @Test
     void unknownFormIsAUsageError() {
         CliRun run = CliRun.of("bench-forms", "--config", "demo", "--forms", "fast", "--sizes", "8");
-        assertEquals(2, run.exitCode(), run::toString);
+        assertEquals(ExitCodes.USAGE, run.exitCode(), run::toString);
         assertTrue(run.err().contains("fast"), run::toString);
     }
 }

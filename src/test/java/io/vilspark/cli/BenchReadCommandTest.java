@@ -33,7 +33,7 @@ class BenchReadCommandTest {
     @Test
     void unknownReaderSettingsAreRefusedByName() {
         CliRun run = CliRun.of("bench-data", "read", "--resolution", "8", "--images", "4", "--set", "augment.mixup=0");
-        assertEquals(2, run.exitCode(), run::toString);
+        assertEquals(ExitCodes.USAGE, run.exitCode(), run::toString);
         assertTrue(run.err().contains("reader.augment.mixup"), run::toString);
     }
 }

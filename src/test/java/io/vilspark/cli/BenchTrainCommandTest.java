@@ -50,14 +50,14 @@ class BenchTrainCommandTest {
     @Test
     void partialAveragingRoundsAreRefusedByName() {
         CliRun run = CliRun.of("bench-train", "--batches", "6", "--averaging-frequency", "4");
-        assertEquals(2, run.exitCode(), run::toString);
+        assertEquals(ExitCodes.USAGE, run.exitCode(), run::toString);
         assertTrue(run.err().contains("--batches 6 must be a positive multiple of --averaging-frequency 4"), run::toString);
     }
 
     @Test
     void moreWorkersThanTaskSlotsAreRefused() {
         CliRun run = CliRun.of("bench-train", "--set", "dim=8", "--set", "depth=1", "--workers", "1,64");
-        assertEquals(2, run.exitCode(), run::toString);
+        assertEquals(ExitCodes.USAGE, run.exitCode(), run::toString);
         assertTrue(run.err().contains("--workers 64 needs 64 task slots"), run::toString);
     }
 }

@@ -14,7 +14,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Expected failures exit 2 with one line; bugs exit 1 with a hint; --verbose adds the trace. */
+/** Expected failures exit with their kind's code and one line; bugs exit 70 with a hint; --verbose adds the trace. */
 class CliExceptionHandlerTest {
 
     @Command(name = "fail")
@@ -43,16 +43,16 @@ class CliExceptionHandlerTest {
     }
 
     @Test
-    void expectedFailureIsOneLineAndExitTwo() {
+    void expectedFailureIsOneLineWithTheDataErrorCode() {
         String[] r = run();
-        assertEquals("2", r[0]);
+        assertEquals("65", r[0]);
         assertEquals("fail: error: /data/x.npy: no such file" + System.lineSeparator(), r[1]);
     }
 
     @Test
-    void bugIsExitOneWithHintOnOneLine() {
+    void bugIsExitSeventyWithHintOnOneLine() {
         String[] r = run("--bug");
-        assertEquals("1", r[0]);
+        assertEquals("70", r[0]);
         assertEquals(1, r[1].lines().count(), r[1]);
         assertTrue(r[1].contains("internal error: java.lang.IllegalStateException: index 3 out of range"), r[1]);
         assertTrue(r[1].contains("rerun with --verbose"), r[1]);
@@ -61,7 +61,7 @@ class CliExceptionHandlerTest {
     @Test
     void verboseAddsTheStackTrace() {
         String[] r = run("--bug", "--verbose");
-        assertEquals("1", r[0]);
+        assertEquals("70", r[0]);
         assertTrue(r[1].contains("\tat io.vilspark.cli.CliExceptionHandlerTest"), r[1]);
         assertFalse(r[1].contains("rerun with --verbose"), r[1]);
     }

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every expected failure is one line on stderr, {@code vil <cmd>: error: <message>} naming the
- * file, key or value at fault, exit code 2, and no stack trace.
+ * file, key or value at fault, the exit code of its kind ({@link ExitCodes}), and no stack trace.
  */
 class CliFailureTest {
     private static final Path TINY = CliRun.reference("tiny_rgb32");
@@ -48,9 +48,9 @@ class CliFailureTest {
         return CliRun.of(args);
     }
 
-    /** Exit 2, exactly one stderr line with the command's prefix and every fragment, no stack frames. */
-    private static void assertOneLineError(CliRun run, String command, String... fragments) {
-        assertEquals(2, run.exitCode(), run::toString);
+    /** The exit code, exactly one stderr line with the command's prefix and every fragment, no stack frames. */
+    private static void assertOneLineError(int exitCode, CliRun run, String command, String... fragments) {
+        assertEquals(exitCode, run.exitCode(), run::toString);
         assertEquals(1, run.errLines().size(), () -> "expected one stderr line\n" + run);
         String line = run.errLines().get(0);
         assertTrue(line.startsWith("vil " + command + ": error: "), line);
@@ -65,7 +65,7 @@ class CliFailureTest {
         CliRun run = CliRun.of("import", "--checkpoint", TINY.resolve("checkpoint.th").toString(),
                 "--config", MONO.resolve("config.json").toString(), "--set", "input_shape=[3,28,28]",
                 "--out", tmp.resolve("m.zip").toString());
-        assertOneLineError(run, "import", "checkpoint.th", "does not fit", "missing key(s) [legacy_norm.bias",
+        assertOneLineError(ExitCodes.DATA, run, "import", "checkpoint.th", "does not fit", "missing key(s) [legacy_norm.bias",
                 "shape mismatch", "patch_embed.proj.weight [32, 3, 8, 8] vs model [48, 3, 4, 4]",
                 "the checkpoint looks like dim=32 depth=2 patch_size=8 input_shape=[3, 32, 32]");
         assertFalse(Files.exists(tmp.resolve("m.zip")), "no model file after a failed import");
@@ -74,7 +74,7 @@ class CliFailureTest {
     @Test
     void missingCheckpoint() {
         String missing = tmp.resolve("nope.th").toString();
-        assertOneLineError(importTiny(missing, tmp.resolve("m.zip")), "import", missing, "no such file");
+        assertOneLineError(ExitCodes.DATA, importTiny(missing, tmp.resolve("m.zip")), "import", missing, "no such file");
     }
 
     @Test
@@ -88,7 +88,7 @@ class CliFailureTest {
         byte[] whole = Files.readAllBytes(TINY.resolve("checkpoint.th"));
         Path cut = tmp.resolve("cut.th");
         Files.write(cut, java.util.Arrays.copyOf(whole, whole.length / 2));
-        assertOneLineError(importTiny(cut.toString(), tmp.resolve("m.zip")), "import", cut.toString());
+        assertOneLineError(ExitCodes.DATA, importTiny(cut.toString(), tmp.resolve("m.zip")), "import", cut.toString());
     }
 
     @Test
@@ -100,7 +100,7 @@ class CliFailureTest {
             stored(zip, "hostile/data.pkl", pickle);
             stored(zip, "hostile/version", "3\n".getBytes(StandardCharsets.US_ASCII));
         }
-        assertOneLineError(importTiny(hostile.toString(), tmp.resolve("m.zip")), "import", hostile.toString(),
+        assertOneLineError(ExitCodes.DATA, importTiny(hostile.toString(), tmp.resolve("m.zip")), "import", hostile.toString(),
                 "os", "system");
     }
 
@@ -119,27 +119,27 @@ class CliFailureTest {
     @Test
     void unknownOverrideKeyIsNamed() {
         CliRun run = importTiny(TINY.resolve("checkpoint.th").toString(), tmp.resolve("m.zip"), "--set", "dimm=32");
-        assertOneLineError(run, "import", "dimm");
+        assertOneLineError(ExitCodes.USAGE, run, "import", "dimm");
     }
 
     @Test
     void unknownPreset() {
         CliRun run = CliRun.of("bench", "--config", "vil9-huge", "--batch", "1", "--mode", "infer");
-        assertOneLineError(run, "bench", "vil9-huge");
+        assertOneLineError(ExitCodes.USAGE, run, "bench", "vil9-huge");
     }
 
     @Test
     void meanOfTheWrongLength() {
         CliRun run = importTiny(TINY.resolve("checkpoint.th").toString(), tmp.resolve("m.zip"),
                 "--mean", "0.5", "--std", "0.5");
-        assertOneLineError(run, "import", "--mean", "3-channel");
+        assertOneLineError(ExitCodes.USAGE, run, "import", "--mean", "3-channel");
     }
 
     @Test
     void greyModelNeedsExplicitNormalisation() {
         CliRun run = CliRun.of("import", "--checkpoint", MONO.resolve("weights.safetensors").toString(),
                 "--config", MONO.resolve("config.json").toString(), "--out", tmp.resolve("m.zip").toString());
-        assertOneLineError(run, "import", "--mean and --std are required", "1-channel");
+        assertOneLineError(ExitCodes.USAGE, run, "import", "--mean and --std are required", "1-channel");
     }
 
     @Test
@@ -147,7 +147,7 @@ class CliFailureTest {
         String images = MONO.resolve("input.npy").toString();
         CliRun run = CliRun.of("predict", "--model", tinyModel.toString(), "--images", images,
                 "--out", tmp.resolve("o.npy").toString());
-        assertOneLineError(run, "predict", images, "[B, 3, 32, 32]");
+        assertOneLineError(ExitCodes.DATA, run, "predict", images, "[B, 3, 32, 32]");
         assertFalse(Files.exists(tmp.resolve("o.npy")));
     }
 
@@ -156,7 +156,7 @@ class CliFailureTest {
         String images = TINY.resolve("labels.npy").toString();
         CliRun run = CliRun.of("predict", "--model", tinyModel.toString(), "--images", images,
                 "--out", tmp.resolve("o.npy").toString());
-        assertOneLineError(run, "predict", images, "int64", "float32");
+        assertOneLineError(ExitCodes.DATA, run, "predict", images, "int64", "float32");
     }
 
     @Test
@@ -164,7 +164,7 @@ class CliFailureTest {
         String images = TINY.resolve("config.json").toString();
         CliRun run = CliRun.of("predict", "--model", tinyModel.toString(), "--images", images,
                 "--out", tmp.resolve("o.npy").toString());
-        assertOneLineError(run, "predict", images, ".npy");
+        assertOneLineError(ExitCodes.DATA, run, "predict", images, ".npy");
     }
 
     @Test
@@ -172,7 +172,7 @@ class CliFailureTest {
         String images = tmp.resolve("none.npy").toString();
         CliRun run = CliRun.of("predict", "--model", tinyModel.toString(), "--images", images,
                 "--out", tmp.resolve("o.npy").toString());
-        assertOneLineError(run, "predict", images, "no such file");
+        assertOneLineError(ExitCodes.DATA, run, "predict", images, "no such file");
     }
 
     @Test
@@ -180,7 +180,7 @@ class CliFailureTest {
         String model = tmp.resolve("none.zip").toString();
         CliRun run = CliRun.of("predict", "--model", model, "--images", TINY.resolve("input.npy").toString(),
                 "--out", tmp.resolve("o.npy").toString());
-        assertOneLineError(run, "predict", model, "no such");
+        assertOneLineError(ExitCodes.DATA, run, "predict", model, "no such");
     }
 
     @Test
@@ -189,7 +189,7 @@ class CliFailureTest {
         Files.writeString(model, "not a zip at all");
         CliRun run = CliRun.of("predict", "--model", model.toString(), "--images", TINY.resolve("input.npy").toString(),
                 "--out", tmp.resolve("o.npy").toString());
-        assertOneLineError(run, "predict", model.toString());
+        assertOneLineError(ExitCodes.DATA, run, "predict", model.toString());
     }
 
     @Test
@@ -197,7 +197,7 @@ class CliFailureTest {
         String missing = tmp.resolve("nope.th").toString();
         CliRun run = CliRun.of("-v", "import", "--checkpoint", missing, "--config", TINY.resolve("config.json").toString(),
                 "--out", tmp.resolve("m.zip").toString());
-        assertEquals(2, run.exitCode(), run::toString);
+        assertEquals(ExitCodes.DATA, run.exitCode(), run::toString);
         assertTrue(run.errLines().get(0).startsWith("vil import: error: "), run::toString);
         assertTrue(run.err().contains("\tat io.vilspark."), run::toString);
     }
@@ -213,7 +213,7 @@ class CliFailureTest {
     @Test
     void usageErrorsShowTheUsage() {
         CliRun run = CliRun.of("predict", "--model", tinyModel.toString());
-        assertEquals(2, run.exitCode(), run::toString);
+        assertEquals(ExitCodes.USAGE, run.exitCode(), run::toString);
         assertTrue(run.err().contains("Missing required option"), run::toString);
         assertTrue(run.err().contains("Usage: vil predict"), run::toString);
     }
@@ -222,14 +222,14 @@ class CliFailureTest {
     void featuresAndTokensExcludeEachOther() {
         CliRun run = CliRun.of("predict", "--model", tinyModel.toString(), "--images",
                 TINY.resolve("input.npy").toString(), "--out", tmp.resolve("o.npy").toString(), "--features", "--tokens");
-        assertEquals(2, run.exitCode(), run::toString);
+        assertEquals(ExitCodes.USAGE, run.exitCode(), run::toString);
         assertTrue(run.err().contains("mutually exclusive"), run::toString);
     }
 
     @Test
     void noSubcommandIsAUsageError() {
         CliRun run = CliRun.of();
-        assertEquals(2, run.exitCode(), run::toString);
+        assertEquals(ExitCodes.USAGE, run.exitCode(), run::toString);
         assertTrue(run.err().contains("Usage: vil"), run::toString);
     }
 }

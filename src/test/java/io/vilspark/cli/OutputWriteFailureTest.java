@@ -83,7 +83,7 @@ class OutputWriteFailureTest {
         Map<String, String> before = checksums(checkpoints);
 
         CliRun failed = run.get(3, TimeUnit.MINUTES);
-        assertEquals(2, failed.exitCode(), failed.toString());
+        assertEquals(ExitCodes.IO, failed.exitCode(), failed.toString());
         assertEquals(1, failed.errLines().size(), "one line, no stack trace: " + failed);
         String error = failed.errLines().get(0);
         System.out.println("out of space: " + error);
@@ -121,7 +121,7 @@ class OutputWriteFailureTest {
         long t0 = System.nanoTime();
         CliRun denied = asAlice(() -> CliRun.of(more.toArray(String[]::new)));
         double seconds = (System.nanoTime() - t0) / 1e9;
-        assertEquals(2, denied.exitCode(), denied.toString());
+        assertEquals(ExitCodes.IO, denied.exitCode(), denied.toString());
         assertEquals(List.of("vil train: error: cannot write " + out + "/checkpoints: permission denied (Permission "
                 + "denied: user=alice, access=WRITE, inode=\"/runs/bobs/checkpoints\":bob:bob:drwxr-xr-x)"),
                 denied.errLines());
@@ -136,7 +136,7 @@ class OutputWriteFailureTest {
         Map<String, String> before = checksums(new Path("/datasets/fm/train"));
         CliRun denied = asAlice(() -> CliRun.of("prepare", "--input", "/usr/share/datasets/fashion-mnist", "--out",
                 hdfs.uri("/datasets/fm-alice"), "--resolution", "28", "--patch", "4", "--limit", "64"));
-        assertEquals(2, denied.exitCode(), denied.toString());
+        assertEquals(ExitCodes.IO, denied.exitCode(), denied.toString());
         assertEquals(1, denied.errLines().size(), denied.toString());
         assertTrue(denied.errLines().get(0).startsWith("vil prepare: error: cannot write " + hdfs.uri("/datasets/fm-alice")
                 + ": permission denied (Permission denied: user=alice, access=WRITE"), denied.toString());
@@ -154,7 +154,7 @@ class OutputWriteFailureTest {
         Map<String, String> pointers = checksums(new Path("/registry/champion"));
 
         CliRun denied = asAlice(() -> CliRun.of("registry", "promote", "--registry", hdfs.uri("/registry"), "v0002"));
-        assertEquals(2, denied.exitCode(), denied.toString());
+        assertEquals(ExitCodes.IO, denied.exitCode(), denied.toString());
         assertEquals(1, denied.errLines().size(), denied.toString());
         assertTrue(denied.errLines().get(0).startsWith("vil registry promote: error: cannot write " + hdfs.uri("/registry")
                 + "/champion/pointer-0000000002.json: permission denied"), denied.toString());

@@ -40,7 +40,7 @@ class PredictCompareTest {
         NpyFile.write(perturbed, Tensor.ofFloat32(reference.shape(), values));
         CliRun mismatch = CliRun.of("predict", "--model", model.toString(), "--images", example.resolve("input.npy").toString(),
                 "--out", dir.resolve("logits2.npy").toString(), "--compare", perturbed.toString());
-        assertEquals(2, mismatch.exitCode(), mismatch.toString());
+        assertEquals(ExitCodes.DATA, mismatch.exitCode(), mismatch.toString());
         assertTrue(mismatch.out().contains("MISMATCH"), mismatch.toString());
         assertTrue(mismatch.err().contains("perturbed.npy"), mismatch.toString());
     }

@@ -35,7 +35,7 @@ final class IdxCursor implements Closeable {
             in = IdxHeader.open(path, hadoop);
             header = IdxHeader.read(in, path);
             if (header.dims().length != 3) {
-                throw new IOException(path + ": IDX images need 3 dimensions, found " + header);
+                throw new BadSourceException(path + ": IDX images need 3 dimensions, found " + header);
             }
             next = 0;
         }

@@ -63,18 +63,18 @@ class PrepareCommandTest {
     }
 
     @Test
-    void mistakesAreOneLineErrorsWithExitCode2() {
+    void mistakesAreOneLineErrorsWithTheirExitCodes() {
         Run run = vil("prepare", "--input", dir.toString(), "--out", dir.resolve("o").toString(), "--resolution", "30");
-        assertEquals(2, run.exit(), run.toString());
+        assertEquals(64, run.exit(), run.toString());   // a configuration error
         assertEquals(List.of("vil prepare: error: command-line override 'prepare.resolution=30': prepare.resolution: "
                 + "30 is not a multiple of the patch size 16"), run.err().lines().toList());
         run = vil("prepare", "--input", dir.resolve("nothing").toString(), "--out", dir.resolve("o").toString(),
                 "--resolution", "32");
-        assertEquals(2, run.exit(), run.toString());
+        assertEquals(65, run.exit(), run.toString());   // missing input data
         assertEquals(List.of("vil prepare: error: " + dir.resolve("nothing") + ": no such folder"), run.err().lines().toList());
         run = vil("prepare", "--input", dir.toString(), "--out", dir.resolve("o").toString(), "--resolution", "32",
                 "--set", "shard_size=3");
-        assertEquals(2, run.exit(), run.toString());
+        assertEquals(64, run.exit(), run.toString());
         assertTrue(run.err().contains("prepare.shard_size"), run.err());
     }
 
