@@ -35,7 +35,7 @@ final class RegistryCommand implements Callable<Integer> {
     }
 
     static ModelRegistry open(String root) throws java.io.IOException {
-        return new ModelRegistry(root, HadoopConf.create());
+        return ModelRegistry.existing(root, HadoopConf.create());
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Versions, oldest first: holdout top-1 of the version and of the champion it was compared with, the verdict, the new partitions; * marks the champion.")

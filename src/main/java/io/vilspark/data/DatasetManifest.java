@@ -56,7 +56,7 @@ public record DatasetManifest(int formatVersion, List<String> classes, int heigh
     /** Writes {@code <root>/_manifest.json} atomically. */
     public void write(String root, Configuration hadoop) throws IOException {
         byte[] bytes = JSON.writeValueAsBytes(this);
-        AtomicHadoopWrite.write(new Path(root, FILE_NAME).toString(), hadoop, out -> out.write(bytes));
+        AtomicHadoopWrite.writeEditable(new Path(root, FILE_NAME).toString(), hadoop, out -> out.write(bytes));
     }
 
     /** Reads and checks {@code <root>/_manifest.json}; errors name the file and what is wrong. */
@@ -64,22 +64,26 @@ public record DatasetManifest(int formatVersion, List<String> classes, int heigh
         Path path = new Path(root, FILE_NAME);
         FileSystem fs = path.getFileSystem(hadoop);
         if (!fs.exists(path)) {
-            throw new IOException(path + ": missing dataset manifest (is '" + root + "' a prepared dataset?)");
+            throw new BadDataException(path + ": missing dataset manifest (is '" + root + "' a prepared dataset?)");
         }
         DatasetManifest m;
         try (InputStream in = fs.open(path)) {
             m = JSON.readValue(new String(in.readAllBytes(), StandardCharsets.UTF_8), DatasetManifest.class);
         } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw new IOException(path + ": unreadable manifest: " + e.getOriginalMessage());
+            throw new BadDataException(path + ": unreadable manifest: " + e.getOriginalMessage());
+        } catch (org.apache.hadoop.fs.ChecksumException e) {
+            Path crc = new Path(path.getParent(), "." + path.getName() + ".crc");
+            throw new BadDataException(path + ": does not match its checksum file " + crc + " (the manifest was "
+                    + "edited or damaged after it was written); if the edit is intended, delete " + crc, e);
         }
         if (m.formatVersion() != FORMAT_VERSION) {
-            throw new IOException(path + ": manifest format version " + m.formatVersion() + ", this build reads "
+            throw new BadDataException(path + ": manifest format version " + m.formatVersion() + ", this build reads "
                     + FORMAT_VERSION);
         }
         if (m.patch() < 1 || m.height() % m.patch() != 0 || m.width() % m.patch() != 0
                 || (m.channels() != 1 && m.channels() != 3) || m.mean() == null || m.std() == null
                 || m.mean().size() != m.channels() || m.std().size() != m.channels()) {
-            throw new IOException(path + ": inconsistent manifest (patch " + m.patch() + ", size " + m.height() + "x"
+            throw new BadDataException(path + ": inconsistent manifest (patch " + m.patch() + ", size " + m.height() + "x"
                     + m.width() + ", channels " + m.channels() + ", mean " + m.mean() + ", std " + m.std() + ")");
         }
         return m;

@@ -48,7 +48,7 @@ public final class EvaluationReport {
 
     private static void write(String out, String name, String text, Configuration hadoop) throws IOException {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        AtomicHadoopWrite.write(new Path(out, name).toString(), hadoop, stream -> stream.write(bytes));
+        AtomicHadoopWrite.writeEditable(new Path(out, name).toString(), hadoop, stream -> stream.write(bytes));
     }
 
     static String confusionCsv(EvalTally t, List<String> names) {

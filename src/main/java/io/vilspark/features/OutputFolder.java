@@ -10,6 +10,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.vilspark.data.BadDataException;
 import io.vilspark.data.prepare.BadSourceException;
 import io.vilspark.registry.AtomicHadoopWrite;
 import org.apache.hadoop.conf.Configuration;
@@ -23,7 +24,8 @@ import org.apache.hadoop.fs.RemoteIterator;
  * records what the files are made of (input, its partitioning, model file version, columns,
  * preprocessing). A rerun with the same plan resumes (complete files stay, the rest is redone); a
  * different plan is refused unless {@code overwrite}, so files of two different extractions never
- * mix. Leftover temporary files of a crashed run are removed before the work starts.
+ * mix. A folder without a plan file is never deleted, with or without {@code overwrite}: it may hold
+ * anything. Leftover temporary files of a crashed run are removed before the work starts.
  */
 final class OutputFolder {
     static final String PLAN = "_extract_plan.json";
@@ -42,7 +44,8 @@ final class OutputFolder {
 
     /**
      * Opens {@code out} for the extraction described by {@code plan}: creates it, resumes it, or
-     * (with {@code overwrite}) replaces what it holds; refuses a folder that holds something else.
+     * (with {@code overwrite}) replaces an earlier extraction of another plan; refuses a folder that
+     * holds anything else, and leaves it untouched.
      */
     static OutputFolder open(String out, Map<String, Object> plan, boolean overwrite, Configuration conf)
             throws IOException {
@@ -52,31 +55,31 @@ final class OutputFolder {
         boolean resumed = false;
         if (fs.exists(root)) {
             Path planFile = new Path(root, PLAN);
-            String problem = null;
+            if (fs.getFileStatus(root).isFile()) {
+                throw new BadSourceException(out + ": is a file, not an extract output folder; choose another --out");
+            }
             if (fs.exists(planFile)) {
                 // compared as read back from JSON text, so an int and a long of one value agree
                 List<String> differences = differences(read(fs, planFile), JSON.readTree(JSON.writeValueAsBytes(plan)));
                 if (differences.isEmpty()) {
                     resumed = true;
-                } else {
-                    problem = "holds an extraction of another plan (" + String.join(", ", differences) + " differ)";
-                }
-            } else if (fs.listStatus(root).length > 0) {
-                problem = "exists and is not an extract output folder (no " + PLAN + ")";
-            }
-            if (problem != null) {
-                if (!overwrite) {
-                    throw new BadSourceException(out + ": " + problem + "; choose another --out or give --overwrite");
-                }
-                if (!fs.delete(root, true)) {
+                } else if (!overwrite) {
+                    throw new BadSourceException(out + ": holds an extraction of another plan ("
+                            + String.join(", ", differences) + " differ); choose another --out or give --overwrite "
+                            + "to replace that extraction");
+                } else if (!fs.delete(root, true)) {
                     throw new IOException("cannot delete " + root + " to overwrite it");
                 }
+            } else if (fs.listStatus(root).length > 0) {
+                // --overwrite replaces earlier extractions only: anything else may be the user's own data
+                throw new BadSourceException(out + ": exists and is not an extract output folder (no " + PLAN
+                        + "); choose another --out, or empty the folder yourself");
             }
         }
         if (!resumed) {
             fs.mkdirs(root);
             byte[] bytes = JSON.writeValueAsBytes(plan);
-            AtomicHadoopWrite.write(new Path(root, PLAN).toString(), conf, s -> s.write(bytes));
+            AtomicHadoopWrite.writeEditable(new Path(root, PLAN).toString(), conf, s -> s.write(bytes));
         }
         return new OutputFolder(fs, root, resumed);
     }
@@ -116,14 +119,14 @@ final class OutputFolder {
 
     void writeSummary(Map<String, Object> summary, Configuration conf) throws IOException {
         byte[] bytes = JSON.writeValueAsBytes(summary);
-        AtomicHadoopWrite.write(new Path(root, SUMMARY).toString(), conf, s -> s.write(bytes));
+        AtomicHadoopWrite.writeEditable(new Path(root, SUMMARY).toString(), conf, s -> s.write(bytes));
     }
 
     private static JsonNode read(FileSystem fs, Path file) throws IOException {
         try (InputStream in = fs.open(file)) {
             return JSON.readTree(in);
         } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw new IOException(file + ": unreadable extract plan: " + e.getOriginalMessage());
+            throw new BadDataException(file + ": unreadable extract plan: " + e.getOriginalMessage());
         }
     }
 

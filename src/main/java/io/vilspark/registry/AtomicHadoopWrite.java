@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.util.UUID;
 
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -25,16 +26,32 @@ public final class AtomicHadoopWrite {
     }
 
     public static void write(String target, Configuration hadoop, Body body) throws IOException {
+        write(target, hadoop, body, true);
+    }
+
+    /**
+     * As {@link #write}, for the small JSON files a user may read and edit by hand (manifests, plans, registry
+     * records): on a local disk without Hadoop's hidden {@code .crc} checksum file beside it, which would make
+     * every later read of an edited file fail with a checksum error.
+     */
+    public static void writeEditable(String target, Configuration hadoop, Body body) throws IOException {
+        write(target, hadoop, body, false);
+    }
+
+    private static void write(String target, Configuration hadoop, Body body, boolean checksum) throws IOException {
         try {
-            writeAtomically(target, hadoop, body);
+            writeAtomically(target, hadoop, body, checksum);
         } catch (IOException e) {
             throw StorageWriteException.of(target, e).orElseThrow(() -> e);
         }
     }
 
-    private static void writeAtomically(String target, Configuration hadoop, Body body) throws IOException {
+    private static void writeAtomically(String target, Configuration hadoop, Body body, boolean checksum)
+            throws IOException {
         Path path = new Path(target);
-        FileSystem fs = path.getFileSystem(hadoop);
+        FileSystem checked = path.getFileSystem(hadoop);
+        // the checksummed file system deletes a replaced file's stale .crc too; the raw one writes none
+        FileSystem fs = !checksum && checked instanceof ChecksumFileSystem c ? c.getRawFileSystem() : checked;
         Path parent = path.getParent();
         if (parent != null && !fs.exists(parent) && !fs.mkdirs(parent)) {
             throw new IOException("cannot create folder " + parent);
@@ -45,7 +62,7 @@ public final class AtomicHadoopWrite {
             try (OutputStream out = fs.create(tmp, false)) {
                 body.write(out);
             }
-            if (fs.exists(path) && !fs.delete(path, false)) {
+            if (checked.exists(path) && !checked.delete(path, false)) {
                 throw new IOException("cannot replace existing " + path);
             }
             if (!fs.rename(tmp, path)) {

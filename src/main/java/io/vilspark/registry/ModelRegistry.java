@@ -48,6 +48,9 @@ public final class ModelRegistry {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
+    /** The folders a registry is made of; a folder holding none of them is not one. */
+    private static final List<String> REGISTRY_FOLDERS = List.of("versions", "champion", "runs", "decisions");
+
     private final String root;
     private final Configuration hadoop;
     private final FileSystem fs;
@@ -56,6 +59,32 @@ public final class ModelRegistry {
         this.root = root;
         this.hadoop = hadoop;
         this.fs = new Path(root).getFileSystem(hadoop);
+    }
+
+    /**
+     * A registry that must already be there (to read or to change, not to fill): {@code root} is a folder that is
+     * empty or holds a registry's folders. A path with a typo, or a folder of something else, fails naming it
+     * instead of showing an empty registry.
+     */
+    public static ModelRegistry existing(String root, Configuration hadoop) throws IOException {
+        ModelRegistry r = new ModelRegistry(root, hadoop);
+        Path dir = new Path(root);
+        if (!r.fs.exists(dir)) {
+            throw new RegistryException(root + ": no such registry folder");
+        }
+        if (!r.fs.getFileStatus(dir).isDirectory()) {
+            throw new RegistryException(root + ": not a model registry (a file, not a folder)");
+        }
+        FileStatus[] entries = r.fs.listStatus(dir);
+        boolean ours = entries.length == 0;
+        for (FileStatus e : entries) {
+            ours |= e.isDirectory() && REGISTRY_FOLDERS.contains(e.getPath().getName());
+        }
+        if (!ours) {
+            throw new RegistryException(root + ": not a model registry (none of " + String.join(", ", REGISTRY_FOLDERS)
+                    + " in it)");
+        }
+        return r;
     }
 
     public String root() {
@@ -162,7 +191,7 @@ public final class ModelRegistry {
             }
         }
         byte[] bytes = JSON.writeValueAsBytes(v);
-        AtomicHadoopWrite.write(new Path(versionFolder(v.id()), VERSION_FILE).toString(), hadoop, out -> out.write(bytes));
+        AtomicHadoopWrite.writeEditable(new Path(versionFolder(v.id()), VERSION_FILE).toString(), hadoop, out -> out.write(bytes));
         return v;
     }
 

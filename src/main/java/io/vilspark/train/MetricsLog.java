@@ -54,7 +54,7 @@ public final class MetricsLog {
             sb.append(JSON.writeValueAsString(e)).append('\n');
         }
         byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
-        AtomicHadoopWrite.write(file, hadoop, out -> out.write(bytes));
+        AtomicHadoopWrite.writeEditable(file, hadoop, out -> out.write(bytes));
     }
 
     public List<EpochMetrics> epochs() {

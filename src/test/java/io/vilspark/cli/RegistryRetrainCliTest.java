@@ -47,7 +47,7 @@ class RegistryRetrainCliTest {
                 show::toString);
 
         CliRun unknown = CliRun.of("registry", "promote", "--registry", root, "v0009");
-        assertEquals(2, unknown.exitCode(), unknown::toString);
+        assertEquals(ExitCodes.USAGE, unknown.exitCode(), unknown::toString);
         assertEquals(1, unknown.errLines().size(), unknown::toString);
         assertTrue(unknown.err().startsWith("vil registry promote: error: ") && unknown.err().contains("no version 'v0009'"),
                 unknown::toString);
@@ -58,21 +58,40 @@ class RegistryRetrainCliTest {
         CliRun history = CliRun.of("registry", "show", "--registry", root);
         assertTrue(history.out().contains("\"action\" : \"rollback\""), history::toString);
         CliRun noMore = CliRun.of("registry", "rollback", "--registry", root);
-        assertEquals(2, noMore.exitCode(), noMore::toString);
+        assertEquals(ExitCodes.USAGE, noMore.exitCode(), noMore::toString);
         assertTrue(noMore.err().contains("no earlier champion"), noMore::toString);
+    }
+
+    @Test
+    void listAndShowOfAPathThatIsNotARegistryFailNamingIt() throws Exception {
+        String typo = dir.resolve("regsitry").toString();
+        Path photos = Files.createDirectories(dir.resolve("photos"));
+        Files.writeString(photos.resolve("cat.jpg"), "not a registry");
+        for (String command : List.of("list", "show")) {
+            CliRun missing = CliRun.of("registry", command, "--registry", typo);
+            assertEquals(ExitCodes.USAGE, missing.exitCode(), missing::toString);
+            assertEquals(List.of("vil registry " + command + ": error: " + typo + ": no such registry folder"),
+                    missing.errLines(), missing::toString);
+            assertEquals("", missing.out(), "no empty table");
+            CliRun foreign = CliRun.of("registry", command, "--registry", photos.toString());
+            assertEquals(ExitCodes.USAGE, foreign.exitCode(), foreign::toString);
+            assertTrue(foreign.err().startsWith("vil registry " + command + ": error: " + photos
+                    + ": not a model registry"), foreign::toString);
+        }
+        assertEquals(List.of("cat.jpg"), Files.list(photos).map(p -> p.getFileName().toString()).toList());
     }
 
     @Test
     void retrainRefusesBadOptionsAndAHeldLockInOneLine() throws Exception {
         CliRun badMode = CliRun.of("retrain", "--registry", "r", "--data", "d", "--holdout", "h", "--train-on", "some");
-        assertEquals(2, badMode.exitCode(), badMode::toString);
+        assertEquals(ExitCodes.USAGE, badMode.exitCode(), badMode::toString);
         assertTrue(badMode.err().contains("retrain.train_on") && badMode.err().contains("'some'"), badMode::toString);
         CliRun unknownKey = CliRun.of("retrain", "--registry", "r", "--data", "d", "--holdout", "h",
                 "--set", "retrain.marginn=0.1");
-        assertEquals(2, unknownKey.exitCode(), unknownKey::toString);
+        assertEquals(ExitCodes.USAGE, unknownKey.exitCode(), unknownKey::toString);
         assertTrue(unknownKey.err().contains("retrain.marginn"), unknownKey::toString);
         CliRun badMargin = CliRun.of("retrain", "--registry", "r", "--data", "d", "--holdout", "h", "--margin", "3");
-        assertEquals(2, badMargin.exitCode(), badMargin::toString);
+        assertEquals(ExitCodes.USAGE, badMargin.exitCode(), badMargin::toString);
         assertTrue(badMargin.err().contains("retrain.margin"), badMargin::toString);
 
         Path reg = dir.resolve("reg");
@@ -82,7 +101,7 @@ class RegistryRetrainCliTest {
                 + "\"acquired_at\":\"2026-11-27T00:00:00Z\",\"expires_at\":\"2999-01-01T00:00:00Z\"}");
         CliRun held = CliRun.of("retrain", "--registry", reg.toString(), "--data", dir.resolve("landing").toString(),
                 "--holdout", dir.resolve("holdout").toString());
-        assertEquals(2, held.exitCode(), held::toString);
+        assertEquals(ExitCodes.TEMPFAIL, held.exitCode(), held::toString);
         assertEquals(1, held.errLines().size(), held::toString);
         assertTrue(held.err().startsWith("vil retrain: error: another retrain holds")
                 && held.err().contains("run nightly-1 of 7@host"), held::toString);

@@ -2,6 +2,7 @@ package io.vilspark.features;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -101,5 +102,23 @@ class ExtractLocalTest {
         BadSourceException notOurs = assertThrows(BadSourceException.class,
                 () -> scenario.extract(scenario.images, dir.toString()));
         assertTrue(notOurs.getMessage().contains("is not an extract output folder"), notOurs.getMessage());
+        assertFalse(notOurs.getMessage().contains("--overwrite"), "no advice to overwrite what is not ours");
+    }
+
+    @Test
+    void overwriteNeverDeletesAFolderThatIsNotAnExtraction() throws Exception {
+        Path mine = dir.resolve("my-notes");
+        Files.createDirectories(mine);
+        Files.writeString(mine.resolve("thesis.txt"), "years of work");
+        BadSourceException e = assertThrows(BadSourceException.class,
+                () -> scenario.extract(scenario.images, mine.toString(), "extract.overwrite=true"));
+        assertTrue(e.getMessage().contains("is not an extract output folder"), e.getMessage());
+        assertEquals("years of work", Files.readString(mine.resolve("thesis.txt")), "the folder is left as it was");
+        assertEquals(1, Files.list(mine).count());
+        Path file = dir.resolve("a-file");
+        Files.writeString(file, "mine too");
+        assertThrows(BadSourceException.class,
+                () -> scenario.extract(scenario.images, file.toString(), "extract.overwrite=true"));
+        assertEquals("mine too", Files.readString(file));
     }
 }
