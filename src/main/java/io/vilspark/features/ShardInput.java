@@ -10,12 +10,11 @@ import io.vilspark.data.DatasetManifest;
 import io.vilspark.data.read.ParquetRecordIterator;
 import io.vilspark.data.read.ParquetShardFiles;
 import io.vilspark.data.read.ShardDataException;
+import io.vilspark.data.read.ShardFooters;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.util.LongAccumulator;
 
@@ -70,7 +69,7 @@ final class ShardInput {
         }
         long rows = 0;
         for (Task t : tasks) {
-            rows += rowCount(new Path(t.input()), conf);
+            rows += ShardFooters.rowCount(new Path(t.input()), conf);
         }
         return new Plan(manifest, tasks, rows);
     }
@@ -96,13 +95,6 @@ final class ShardInput {
         }
     }
 
-    private static long rowCount(Path file, Configuration conf) throws IOException {
-        try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(file, conf))) {
-            return reader.getRecordCount();
-        } catch (IOException | RuntimeException e) {
-            throw new ShardDataException(file + ": not a readable Parquet file: " + e.getMessage(), e);
-        }
-    }
 
     /** The executor side: each partition's shard file(s) through the extractor. */
     static final class Partitions implements FlatMapFunction<Iterator<Task>, PartitionStats> {

@@ -13,6 +13,7 @@ import java.util.zip.ZipOutputStream;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.vilspark.model.ViLModel;
+import io.vilspark.data.ReadFailures;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -92,7 +93,7 @@ public final class ModelFile {
                 throw e;
             } catch (IOException e) {
                 // ZipException, or an EOFException from a cut compressed entry: the file's fault (it is a local copy)
-                throw new ModelFileException(source + ": not a readable zip (" + e.getMessage() + ")");
+                throw new ModelFileException(source + ": not a readable zip (" + ReadFailures.reason(e) + ")");
             }
             if (!ModelMetadata.FORMAT.equals(metadata.format()) || metadata.formatVersion() > ModelMetadata.VERSION) {
                 throw new ModelFileException(source + ": unsupported model format " + metadata.format() + " v"
@@ -103,7 +104,7 @@ public final class ModelFile {
                 graph = ModelSerializer.restoreComputationGraph(local, withUpdater);
             } catch (IOException | RuntimeException e) {
                 // DL4J's reader fails with whatever its zip, JSON or array code throws
-                throw new ModelFileException(source + ": corrupt model file (" + e + ")");
+                throw new ModelFileException(source + ": corrupt model file (" + ReadFailures.reason(e) + ")");
             }
             try {
                 return new Loaded(ViLModel.of(graph), metadata);

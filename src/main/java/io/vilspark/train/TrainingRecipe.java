@@ -28,7 +28,8 @@ import io.vilspark.model.ViLConfig;
  *                            draw from them ({@code NONE}: read the shards again each round)
  * @param lr                  base learning rate, before batch-size scaling
  * @param lrScaleBatch        peak lr = lr x globalBatch / lrScaleBatch; 0 = no scaling
- * @param warmupEpochs        linear warm-up length in epochs (may be fractional)
+ * @param warmupEpochs        linear warm-up length in epochs (may be fractional); one as long as the run or longer
+ *                            is clipped to end a step before the run does ({@link #warmupNotice()})
  * @param endLr               learning rate at the last step
  * @param weightDecay         decoupled weight decay coefficient, on weight params only
  * @param beta1               Adam's beta1
@@ -80,7 +81,7 @@ public record TrainingRecipe(int epochs, int globalBatch, int workers, int batch
         double lr = s.positive("lr");
         int lrScaleBatch = s.integer("lr_scale_batch", 0);
         double peak = peakLr(lr, globalBatch, lrScaleBatch);
-        double warmupEpochs = s.number("warmup_epochs", 0, epochs, true);
+        double warmupEpochs = s.nonNegative("warmup_epochs");
         double endLr = s.nonNegative("end_lr");
         if (endLr > peak) {
             throw s.invalid("end_lr", endLr + " is above the peak learning rate " + peak
@@ -138,9 +139,24 @@ public record TrainingRecipe(int epochs, int globalBatch, int workers, int batch
         return Math.toIntExact((trainImages + globalBatch - 1) / globalBatch);
     }
 
-    /** Warm-up steps: {@code warmup_epochs} epochs, rounded to whole steps. */
+    /**
+     * Warm-up steps: {@code warmup_epochs} epochs, rounded to whole steps, and at most all steps but the last: the
+     * cosine needs one (a one-epoch fine-tune with a recipe's one-epoch warm-up still runs).
+     */
     public int warmupSteps(int stepsPerEpoch) {
-        return (int) Math.round(warmupEpochs * stepsPerEpoch);
+        long steps = Math.round(warmupEpochs * stepsPerEpoch);
+        return (int) Math.max(0, Math.min(steps, totalSteps(stepsPerEpoch) - 1L));
+    }
+
+    /** The one line that says the warm-up was clipped to the run, or empty when it fits. */
+    public java.util.Optional<String> warmupNotice() {
+        if (warmupEpochs < epochs) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(SECTION + ".warmup_epochs = " + (warmupEpochs == Math.rint(warmupEpochs) ? Long.toString((long) warmupEpochs)
+                : Double.toString(warmupEpochs))
+                + " is not shorter than the run (" + SECTION + ".epochs = " + epochs
+                + "): the warm-up is clipped to end one step before the run does");
     }
 
     /** All planned optimizer steps. */

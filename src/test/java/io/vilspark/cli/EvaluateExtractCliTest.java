@@ -33,8 +33,8 @@ class EvaluateExtractCliTest {
         InferenceFixtures.writeManifest(data, 3, 16, 4, Map.of("val", 12L));
     }
 
-    private static void assertOneLineError(CliRun run, String command, String... fragments) {
-        assertEquals(2, run.exitCode(), run::toString);
+    private static void assertOneLineError(int exitCode, CliRun run, String command, String... fragments) {
+        assertEquals(exitCode, run.exitCode(), run::toString);
         List<String> errors = run.errLines().stream().filter(l -> l.startsWith("vil ")).toList();
         assertEquals(1, errors.size(), run::toString);
         String line = errors.get(0);
@@ -74,17 +74,45 @@ class EvaluateExtractCliTest {
     }
 
     @Test
+    void aDamagedShardIsOneLineNamingItForEveryReader() throws Exception {
+        String damaged = dir.resolve("damaged").toString();
+        InferenceFixtures.writeSplit(damaged, "val", InferenceFixtures.randomImages("val", 12, 16, 3, 2), 16, 4, 2);
+        InferenceFixtures.writeManifest(damaged, 3, 16, 4, Map.of("val", 12L));
+        Path notes = Files.writeString(Path.of(damaged, "val", "notes.txt"), "a text file among the shards");
+        String textFile = "/val/notes.txt: not a readable Parquet shard (no Parquet footer";
+        assertOneLineError(ExitCodes.DATA, CliRun.of("evaluate", "--model", model, "--data", damaged, "--out",
+                dir.resolve("d1").toString()), "evaluate", textFile);
+        assertOneLineError(ExitCodes.DATA, CliRun.of("extract", "--model", model, "--input", damaged, "--out",
+                dir.resolve("d2").toString()), "extract", textFile);
+        Files.delete(notes);
+
+        // cut in half, its Hadoop .crc file still beside it
+        Path shard;
+        try (var files = Files.list(Path.of(damaged, "val"))) {
+            shard = files.filter(f -> f.getFileName().toString().endsWith(".parquet")).sorted().findFirst().orElseThrow();
+        }
+        byte[] whole = Files.readAllBytes(shard);
+        Files.write(shard, java.util.Arrays.copyOf(whole, whole.length / 2));
+        String truncated = "/val/" + shard.getFileName() + ": not a readable Parquet shard (";
+        assertOneLineError(ExitCodes.DATA, CliRun.of("evaluate", "--model", model, "--data", damaged, "--out",
+                dir.resolve("d3").toString()), "evaluate", truncated);
+        assertOneLineError(ExitCodes.DATA, CliRun.of("extract", "--model", model, "--input", damaged, "--out",
+                dir.resolve("d4").toString()), "extract", truncated);
+        assertFalse(Files.exists(dir.resolve("d3")), "nothing written for a failed evaluation");
+    }
+
+    @Test
     void mistakesAreOneLineErrors() {
         String missing = dir.resolve("nope.zip").toString();
-        assertOneLineError(CliRun.of("evaluate", "--model", missing, "--data", data, "--out", dir.resolve("e1").toString()),
+        assertOneLineError(ExitCodes.DATA, CliRun.of("evaluate", "--model", missing, "--data", data, "--out", dir.resolve("e1").toString()),
                 "evaluate", missing, "no such model file");
-        assertOneLineError(CliRun.of("evaluate", "--model", model, "--data", data, "--out", dir.resolve("e2").toString(),
+        assertOneLineError(ExitCodes.USAGE, CliRun.of("evaluate", "--model", model, "--data", data, "--out", dir.resolve("e2").toString(),
                 "--set", "batchsize=3"), "evaluate", "evaluate.batchsize", "unknown key", "batch_size");
-        assertOneLineError(CliRun.of("evaluate", "--model", model, "--data", data, "--out", dir.resolve("e3").toString(),
+        assertOneLineError(ExitCodes.DATA, CliRun.of("evaluate", "--model", model, "--data", data, "--out", dir.resolve("e3").toString(),
                 "--split", "test"), "evaluate", data + "/test", "no such split folder");
-        assertOneLineError(CliRun.of("extract", "--model", model, "--input", data, "--out", dir.resolve("x1").toString(),
+        assertOneLineError(ExitCodes.USAGE, CliRun.of("extract", "--model", model, "--input", data, "--out", dir.resolve("x1").toString(),
                 "--format", "images", "--resolution", "18"), "extract", "extract.resolution", "18 is not a multiple");
-        assertOneLineError(CliRun.of("extract", "--model", model, "--input", dir.resolve("none").toString(), "--out",
+        assertOneLineError(ExitCodes.DATA, CliRun.of("extract", "--model", model, "--input", dir.resolve("none").toString(), "--out",
                 dir.resolve("x2").toString()), "extract", "none: no such folder");
         String other = dir.resolve("other-classes.zip").toString();
         try {
@@ -92,7 +120,7 @@ class EvaluateExtractCliTest {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        assertOneLineError(CliRun.of("evaluate", "--model", other, "--data", data, "--out", dir.resolve("e4").toString()),
+        assertOneLineError(ExitCodes.DATA, CliRun.of("evaluate", "--model", other, "--data", data, "--out", dir.resolve("e4").toString()),
                 "evaluate", "does not fit the model", "classes: dataset 3, model num_classes 4");
     }
 }

@@ -95,6 +95,20 @@ class TrainingRecipeTest {
     }
 
     @Test
+    void aWarmUpAsLongAsTheRunIsClippedToItAndSaysSo() {
+        // the demo recipe (warmup_epochs = 1) with one epoch, as vil retrain runs it by default
+        RecipeFile oneEpoch = RecipeFile.load("demo", List.of("train.epochs=1"));
+        TrainingRecipe r = oneEpoch.recipe();
+        assertEquals(468, r.warmupSteps(469), "the warm-up ends one step before the run: the cosine gets the last");
+        assertEquals(469, r.totalSteps(469));
+        assertEquals("train.warmup_epochs = 1 is not shorter than the run (train.epochs = 1): the warm-up is clipped "
+                + "to end one step before the run does", r.warmupNotice().orElseThrow());
+        WarmupCosineSchedule.of(r, 469);   // a schedule that the run can use
+        assertEquals(0, TinyVil.recipe("train.epochs=1", "train.warmup_epochs=7").warmupSteps(1), "a one-step run");
+        assertTrue(TinyVil.recipe().warmupNotice().isEmpty(), "a warm-up shorter than the run is not mentioned");
+    }
+
+    @Test
     void workersShareTheGlobalBatch() {
         TrainingRecipe r = TinyVil.recipe("train.workers=4");
         assertEquals(32, r.batchPerWorker());
@@ -135,7 +149,7 @@ class TrainingRecipeTest {
         assertBad(List.of("train.eps=0"), "train.eps", "expected a number > 0");
         assertBad(List.of("train.drop_path=1.5"), "train.drop_path", "expected a number in [0.0, 1.0), got 1.5");
         assertBad(List.of("train.drop_path=\"lots\""), "train.drop_path", "expected a number, got \"lots\"");
-        assertBad(List.of("train.warmup_epochs=5"), "train.warmup_epochs", "expected a number in [0.0, 5.0), got 5");
+        assertBad(List.of("train.warmup_epochs=-1"), "train.warmup_epochs", "expected a number >= 0, got -1");
         assertBad(List.of("train.end_lr=0.01"), "train.end_lr", "0.01 is above the peak learning rate 0.001");
         assertBad(List.of("train.grad_clip=-1"), "train.grad_clip", "expected a number >= 0, got -1");
         assertBad(List.of("train.prefetch=-1"), "train.prefetch", "expected an integer >= 0, got -1");

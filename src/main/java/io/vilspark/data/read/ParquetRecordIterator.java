@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 
 import io.vilspark.data.PatchShardSchema;
+import io.vilspark.data.ReadFailures;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.example.data.Group;
@@ -84,7 +85,7 @@ public final class ParquetRecordIterator implements Iterator<ShardRecord>, Close
         try (ParquetFileReader footer = ParquetFileReader.open(HadoopInputFile.fromPath(file, hadoop))) {
             schema = footer.getFooter().getFileMetaData().getSchema();
         } catch (IOException | RuntimeException e) {
-            throw new ShardDataException(current + ": not a readable Parquet file: " + e.getMessage(), e);
+            throw new ShardDataException(current + ": not a readable Parquet shard (" + ReadFailures.reason(e) + ")", e);
         }
         try {
             PatchShardSchema.validate(ParquetSchemas.toSpark(schema), current);

@@ -81,23 +81,7 @@ public final class ShardDatasets {
      */
     public static Dataset<Row> rows(SparkSession spark, String root, String split) {
         String folder = new Path(root, split).toString();
-        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-        List<String> members;
-        try {
-            members = DatasetUnion.members(root, hadoop);
-        } catch (IOException e) {
-            throw new ShardDataException(root + ": unreadable " + DatasetUnion.FILE_NAME + ": " + e.getMessage(), e);
-        }
-        String[] folders;
-        if (members.isEmpty()) {
-            folders = new String[] {folder};
-        } else {
-            // a union of prepared datasets (DatasetUnion): the split of every member
-            folders = members.stream().map(m -> new Path(m, split).toString()).toArray(String[]::new);
-        }
-        for (String f : folders) {
-            requireFolder(f, hadoop);
-        }
+        String[] folders = checkSplit(root, split, spark.sparkContext().hadoopConfiguration());
         Dataset<Row> df;
         try {
             df = spark.read().parquet(folders);
@@ -132,6 +116,38 @@ public final class ShardDatasets {
                 .repartition(partitions, order)
                 .sortWithinPartitions(order)
                 .drop(ORDER_COLUMN);
+    }
+
+    /**
+     * Checks that {@code <root>/<split>} (of every member, for a union of datasets) is there and that every shard's
+     * footer reads, so that a damaged file stops a job before any work, in one line naming it.
+     *
+     * @return the split's folders
+     * @throws ShardDataException a missing split, or a file that is not a readable Parquet shard
+     */
+    public static String[] checkSplit(String root, String split, Configuration hadoop) {
+        List<String> members;
+        try {
+            members = DatasetUnion.members(root, hadoop);
+        } catch (IOException e) {
+            throw new ShardDataException(root + ": unreadable " + DatasetUnion.FILE_NAME + ": " + e.getMessage(), e);
+        }
+        String[] folders;
+        if (members.isEmpty()) {
+            folders = new String[] {new Path(root, split).toString()};
+        } else {
+            // a union of prepared datasets (DatasetUnion): the split of every member
+            folders = members.stream().map(m -> new Path(m, split).toString()).toArray(String[]::new);
+        }
+        for (String f : folders) {
+            requireFolder(f, hadoop);
+            try {
+                ShardFooters.check(f, hadoop);
+            } catch (IOException e) {
+                throw new ShardDataException(f + ": cannot list the split: " + e.getMessage(), e);
+            }
+        }
+        return folders;
     }
 
     private static void requireFolder(String folder, Configuration hadoop) {
