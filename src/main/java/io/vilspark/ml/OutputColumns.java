@@ -15,6 +15,7 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import scala.collection.JavaConverters;
 
 /**
  * The columns the stage adds, in this order, each only when its name is set (not empty):
@@ -77,7 +78,8 @@ record OutputColumns(String features, String logits, String prediction, String t
             values.add(ok ? (double) top(o, r, 1).classes[0] : null);
         }
         if (!topK.isEmpty()) {
-            values.add(ok ? classes(top(o, r, k), plan) : null);
+            // a Row's array values are Scala sequences
+            values.add(ok ? JavaConverters.asScalaBuffer(classes(top(o, r, k), plan)).toSeq() : null);
         }
         if (!reason.isEmpty()) {
             values.add(scores.reasons()[i]);
