@@ -8,18 +8,17 @@ import java.util.List;
 import io.vilspark.data.prepare.HadoopConfBox;
 import io.vilspark.data.read.ReaderPlan;
 import io.vilspark.data.read.ShardRecord;
-import io.vilspark.inference.BatchLabels;
+import io.vilspark.inference.BatchInference;
 import io.vilspark.inference.ExecutorModels;
 import io.vilspark.inference.ModelOutputs;
 import io.vilspark.inference.ModelRef;
+import io.vilspark.inference.TopClasses;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.TaskContext;
-import org.nd4j.linalg.dataset.DataSet;
 
 /**
  * The executor side of {@code vil extract}, for one output file: unless the file is already
- * complete, the partition's records become normalised minibatches (the shard reader's evaluation
- * path), go through this JVM's model (read once per executor, see {@link ExecutorModels}) and are
+ * complete, the partition's records go through the shared batched inference ({@link BatchInference})
+ * on this JVM's model (read once per executor, see {@link ExecutorModels}) and are
  * written as feature rows to a temporary file that is committed at the end ({@link PartitionFile}).
  */
 final class PartitionExtractor implements Serializable {
@@ -74,39 +73,22 @@ final class PartitionExtractor implements Serializable {
             PartitionFile.Writer writer = file.open(columns, settings.compression(), conf());
             try {
                 long rows = 0;
-                long read = 0;
-                long infer = 0;
                 long write = 0;
-                Iterator<DataSet> batches = plan.batches(records, partition);
-                TaskContext task = TaskContext.get();
-                while (true) {
-                    if (task != null) {
-                        // a task of a failed or cancelled job stops here instead of finishing its file
-                        task.killTaskIfInterrupted();
-                    }
+                BatchInference scored = new BatchInference(lease.model(), plan, records, partition);
+                while (scored.hasNext()) {
+                    BatchInference.Scored batch = scored.next();
                     long t0 = System.nanoTime();
-                    if (!batches.hasNext()) {
-                        read += System.nanoTime() - t0;
-                        break;
-                    }
-                    DataSet batch = batches.next();
-                    long t1 = System.nanoTime();
-                    ModelOutputs outputs = ModelOutputs.compute(lease.model(), batch.getFeatures());
-                    long t2 = System.nanoTime();
-                    int[] labels = BatchLabels.of(batch.getLabels());
-                    List<?> keys = batch.getExampleMetaData();
+                    ModelOutputs outputs = batch.outputs();
                     for (int i = 0; i < outputs.rows(); i++) {
-                        String key = (String) keys.get(i);
+                        String key = batch.keys().get(i);
                         injectFailure(key);
-                        writer.write(row(key, labels[i], outputs, i));
+                        writer.write(row(key, batch.labels()[i], outputs, i));
                         rows++;
                     }
-                    read += t1 - t0;
-                    infer += t2 - t1;
-                    write += System.nanoTime() - t2;
+                    write += System.nanoTime() - t0;
                 }
-                PartitionStats stats = new PartitionStats(name, rows, skips.counts, skips.examples, read, infer, write,
-                        false);
+                PartitionStats stats = new PartitionStats(name, rows, skips.counts, skips.examples, scored.readNanos(),
+                        scored.inferNanos(), write, false);
                 writer.commit(stats);
                 return stats;
             } catch (IOException | RuntimeException | Error e) {

@@ -27,6 +27,10 @@ final class ImageDecoder {
         this.minSide = minSide;
     }
 
+    long maxPixels() {
+        return maxPixels;
+    }
+
     ChwImage decode(byte[] bytes) throws SkippedInput {
         if (bytes.length == 0) {
             throw new SkippedInput(SkipReason.EMPTY, "0 bytes");

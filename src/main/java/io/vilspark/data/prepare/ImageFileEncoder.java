@@ -52,6 +52,41 @@ public final class ImageFileEncoder {
         }
     }
 
+    /** A file's bytes already in memory (e.g. a {@code binaryFile} row's content) as patch bytes, or the skip reason. */
+    public Result encode(byte[] bytes) {
+        try {
+            if (bytes.length > maxFileBytes) {
+                throw new SkippedInput(SkipReason.TOO_LARGE, bytes.length + " bytes, limit " + maxFileBytes);
+            }
+            return patches(decoder.decode(bytes));
+        } catch (SkippedInput skip) {
+            return new Result(null, skip.reason, skip.getMessage());
+        }
+    }
+
+    /**
+     * Decoded 8-bit pixels, channel-major {@code [C][H][W]} with 1 (grey) or 3 (RGB) channels, as
+     * patch bytes: the same size checks, channel conversion, resize and crop as a file's.
+     */
+    public Result encode(int channels, int height, int width, byte[] chw) {
+        try {
+            if ((long) width * height > decoder.maxPixels()) {
+                throw new SkippedInput(SkipReason.TOO_LARGE, width + "x" + height + " pixels, limit " + decoder.maxPixels());
+            }
+            if (Math.min(width, height) < layout.patch()) {
+                throw new SkippedInput(SkipReason.TOO_SMALL, width + "x" + height + ", smaller than a patch of "
+                        + layout.patch());
+            }
+            return patches(new ChwImage(channels, height, width, chw));
+        } catch (SkippedInput skip) {
+            return new Result(null, skip.reason, skip.getMessage());
+        }
+    }
+
+    private Result patches(ChwImage decoded) {
+        return new Result(layout.toPatches(stored(decoded).pixels()), null, null);
+    }
+
     /** The stored image (channels converted, resized, cropped); what prepare also takes its statistics from. */
     ChwImage stored(String path, long size, Configuration conf) throws SkippedInput {
         return resizeCrop.apply(read(path, size, conf).withChannels(layout.channels()));

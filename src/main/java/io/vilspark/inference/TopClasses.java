@@ -1,19 +1,22 @@
-package io.vilspark.features;
+package io.vilspark.inference;
 
 /**
  * The k most probable classes of one image: softmax of its logits (in double, shifted by the
  * largest logit), classes by falling probability, ties to the lower index.
  */
-final class TopClasses {
-    final int[] classes;
-    final float[] probabilities;
+public final class TopClasses {
+    /** class indices, most probable first */
+    public final int[] classes;
+    /** their softmax probabilities */
+    public final float[] probabilities;
 
     private TopClasses(int[] classes, float[] probabilities) {
         this.classes = classes;
         this.probabilities = probabilities;
     }
 
-    static TopClasses of(float[] logits, int offset, int count, int k) {
+    /** The top {@code k} of the {@code count} logits starting at {@code offset}. */
+    public static TopClasses of(float[] logits, int offset, int count, int k) {
         double max = Double.NEGATIVE_INFINITY;
         for (int c = 0; c < count; c++) {
             max = Math.max(max, logits[offset + c]);

@@ -1,0 +1,94 @@
+package io.vilspark.ml;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import javax.imageio.ImageIO;
+
+import io.vilspark.inference.InferenceFixtures;
+import io.vilspark.inference.InferenceFixtures.Image;
+import org.apache.spark.sql.Row;
+
+/**
+ * A folder of real image files for the DataFrame API's tests: PNGs of the model's size whose pixels
+ * are known ({@code exact/}), a larger JPEG, a truncated PNG and a text file.
+ */
+final class TestImages {
+    static final int SIZE = 16;
+    static final int CLASSES = 3;
+    static final String TRUNCATED = "bad/broken.png";
+    static final String TEXT = "bad/notes.txt";
+    static final String JPEG = "big/photo.jpg";
+
+    final Path root;
+    /** the model-sized PNGs, key = path relative to {@link #root} */
+    final List<Image> exact;
+
+    TestImages(Path root) throws IOException {
+        this.root = root;
+        this.exact = InferenceFixtures.randomImages("exact", 7, SIZE, CLASSES, 11).stream()
+                .map(i -> new Image(i.key() + ".png", i.label(), i.chw())).toList();
+        for (Image i : exact) {
+            write(i.key(), encode(rgb(i.chw(), SIZE, SIZE), "png"));
+        }
+        Random random = new Random(3);
+        byte[] whole = encode(rgb(random(3 * SIZE * SIZE, random), SIZE, SIZE), "png");
+        write(TRUNCATED, Arrays.copyOf(whole, whole.length / 2));
+        write(TEXT, "not a picture".getBytes());
+        write(JPEG, encode(rgb(random(3 * 40 * 30, random), 40, 30), "jpg"));
+    }
+
+    /** A file URI below the root (binaryFile's path, the image source's origin) as its key. */
+    String relative(String uri) {
+        String path = new org.apache.hadoop.fs.Path(uri).toUri().getPath();
+        String prefix = root.toUri().getPath();
+        return path.substring(prefix.endsWith("/") ? prefix.length() : prefix.length() + 1);
+    }
+
+    /** Rows by the key of their file column ({@code path} or the image source's origin). */
+    Map<String, Row> byKey(List<Row> rows, java.util.function.Function<Row, String> file) {
+        Map<String, Row> out = new HashMap<>();
+        for (Row r : rows) {
+            out.put(relative(file.apply(r)), r);
+        }
+        return out;
+    }
+
+    private void write(String key, byte[] bytes) throws IOException {
+        Path p = root.resolve(key);
+        Files.createDirectories(p.getParent());
+        Files.write(p, bytes);
+    }
+
+    private static byte[] random(int n, Random random) {
+        byte[] b = new byte[n];
+        random.nextBytes(b);
+        return b;
+    }
+
+    static BufferedImage rgb(byte[] chw, int w, int h) {
+        BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+        int plane = w * h;
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int i = y * w + x;
+                image.setRGB(x, y, (chw[i] & 0xFF) << 16 | (chw[plane + i] & 0xFF) << 8 | (chw[2 * plane + i] & 0xFF));
+            }
+        }
+        return image;
+    }
+
+    static byte[] encode(BufferedImage image, String format) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, format, out);
+        return out.toByteArray();
+    }
+}

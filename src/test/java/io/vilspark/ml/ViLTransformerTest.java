@@ -1,0 +1,129 @@
+package io.vilspark.ml;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.vilspark.inference.InferenceFixtures;
+import io.vilspark.inference.InferenceFixtures.Image;
+import io.vilspark.inference.ModelOutputs;
+import io.vilspark.model.ViLModel;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The pipeline stage over each of Spark's image representations, against the model run directly on
+ * the same pixels normalised by the test: binaryFile bytes, the image data source's struct and
+ * prepared shard rows give the same features; bad files give null outputs and their reason.
+ */
+class ViLTransformerTest {
+    @TempDir
+    static Path dir;
+    static TestImages images;
+    static String model;
+    static ModelOutputs expected;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        images = new TestImages(dir.resolve("images"));
+        model = dir.resolve("model.zip").toString();
+        ViLModel net = InferenceFixtures.writeModel(model, InferenceFixtures.tinyRgb(TestImages.SIZE, TestImages.CLASSES), 5);
+        expected = ModelOutputs.compute(net, InferenceFixtures.normalised(images.exact, TestImages.SIZE));
+    }
+
+    static SparkSession spark() {
+        return InferenceFixtures.spark();
+    }
+
+    @Test
+    void binaryFileContentGivesTheModelsOutputsAndBadFilesTheirReason() {
+        Dataset<Row> files = spark().read().format("binaryFile").option("recursiveFileLookup", "true")
+                .load(images.root.toString());
+        ViLTransformer vil = new ViLTransformer().setModelPath(model).setInputCol("content").setBatchSize(3)
+                .setLogitsCol("logits").setPredictionCol("class").setTopKCol("top").setTopK(2);
+        Map<String, Row> byPath = images.byKey(vil.transform(files).collectAsList(), r -> r.getAs("path"));
+        assertEquals(10, byPath.size());
+        for (int i = 0; i < images.exact.size(); i++) {
+            Row r = byPath.get(images.exact.get(i).key());
+            assertClose(expected.featuresOf(i), r.getAs("features"), images.exact.get(i).key());
+            float[] logits = expected.logitsOf(i);
+            assertClose(logits, r.getAs("logits"), images.exact.get(i).key());
+            int best = argmax(logits);
+            assertEquals(best, (double) r.getAs("class"), 0);
+            List<Row> top = r.getList(r.fieldIndex("top"));
+            assertEquals(2, top.size());
+            assertEquals(best, top.get(0).getInt(0));
+            assertEquals("class " + (char) ('A' + best), top.get(0).getString(1));
+            assertTrue(top.get(0).getFloat(2) >= top.get(1).getFloat(2));
+            assertNull(r.getAs("vil_skip_reason"));
+        }
+        assertNotNull(byPath.get(TestImages.JPEG).getAs("features"), "a larger JPEG is resized and used");
+        assertBad(byPath.get(TestImages.TRUNCATED), "truncated");
+        assertBad(byPath.get(TestImages.TEXT), "not_an_image");
+    }
+
+    @Test
+    void theImageSourceAndShardRowsGiveTheSameFeatures() {
+        Dataset<Row> decoded = spark().read().format("image").option("recursiveFileLookup", "true")
+                .load(images.root.toString());
+        ViLTransformer vil = new ViLTransformer().setModelPath(model).setBatchSize(4);
+        Map<String, Row> byOrigin = images.byKey(vil.transform(decoded).collectAsList(), r -> r.getStruct(0).getString(0));
+        String shards = dir.resolve("shards").toString();
+        InferenceFixtures.writeSplit(shards, "val", images.exact, TestImages.SIZE, 4, 2);
+        Dataset<Row> rows = spark().read().parquet(shards + "/val");
+        Map<String, Row> byKey = new HashMap<>();
+        for (Row r : vil.setInputCol("pixels").transform(rows).collectAsList()) {
+            byKey.put(r.getAs("key"), r);
+        }
+        for (int i = 0; i < images.exact.size(); i++) {
+            String key = images.exact.get(i).key();
+            assertClose(expected.featuresOf(i), byOrigin.get(key).getAs("features"), "image source " + key);
+            assertClose(expected.featuresOf(i), byKey.get(key).getAs("features"), "shard row " + key);
+        }
+        assertBad(byOrigin.get(TestImages.TEXT), "not_an_image");
+    }
+
+    @Test
+    void anUnusableInputColumnIsRefusedByName() {
+        Dataset<Row> files = spark().read().format("binaryFile").option("recursiveFileLookup", "true")
+                .load(images.root.toString());
+        ViLTransformer vil = new ViLTransformer().setModelPath(model).setInputCol("length");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> vil.transform(files));
+        assertTrue(e.getMessage().contains("inputCol 'length' is bigint"), e.getMessage());
+    }
+
+    static void assertBad(Row r, String reason) {
+        assertNull(r.getAs("features"));
+        assertEquals(reason, r.getAs("vil_skip_reason"));
+    }
+
+    static void assertClose(float[] expected, Vector actual, String what) {
+        assertNotNull(actual, what);
+        assertEquals(expected.length, actual.size(), what);
+        for (int j = 0; j < expected.length; j++) {
+            assertEquals(expected[j], actual.apply(j), 1e-5, what + " [" + j + "]");
+        }
+    }
+
+    static int argmax(float[] v) {
+        int best = 0;
+        for (int j = 1; j < v.length; j++) {
+            if (v[j] > v[best]) {
+                best = j;
+            }
+        }
+        return best;
+    }
+}
