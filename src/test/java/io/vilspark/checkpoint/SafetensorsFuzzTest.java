@@ -2,6 +2,7 @@ package io.vilspark.checkpoint;
 
 import io.vilspark.fuzz.FuzzCampaign;
 import io.vilspark.fuzz.HeaderMutation;
+import io.vilspark.testing.ReferenceFiles;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -48,7 +49,7 @@ class SafetensorsFuzzTest {
         ByteArrayOutputStream smallFile = new ByteArrayOutputStream();
         SafetensorsFile.write(smallFile, small, Map.of("format", "pt"));
         List<byte[]> seeds = List.of(smallFile.toByteArray(),
-                Files.readAllBytes(ReferenceData.file("tiny_rgb32/weights.safetensors")));
+                Files.readAllBytes(ReferenceFiles.file("tiny_rgb32/weights.safetensors")));
         FuzzCampaign.Result result = FuzzCampaign.named("safetensors")
                 .seeds(seeds)
                 .generator((s, random) -> random.nextInt(3) == 0 ? FuzzCampaign.byteMutation(s, random)

@@ -5,12 +5,11 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 
+import io.vilspark.testing.ReferenceFiles;
 import picocli.CommandLine;
 
 /** One in-process run of the CLI with its exit code and captured output. */
 record CliRun(int exitCode, String out, String err) {
-    static final Path REFERENCE = Path.of(System.getProperty("vil.reference.dir", "../shared/reference"));
-
     static CliRun of(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -22,7 +21,7 @@ record CliRun(int exitCode, String out, String err) {
     }
 
     static Path reference(String relative) {
-        return REFERENCE.resolve(relative);
+        return ReferenceFiles.file(relative);
     }
 
     List<String> outLines() {

@@ -8,17 +8,16 @@ import java.nio.file.Path;
 
 import io.vilspark.checkpoint.NpyFile;
 import io.vilspark.checkpoint.TensorArrays;
+import io.vilspark.testing.ReferenceFiles;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** Access to one golden case of ../shared/reference and the README's comparison rule. */
+/** Access to one golden case (located by {@link ReferenceFiles}) and the reference README's comparison rule. */
 final class ReferenceCase {
-    static final Path ROOT = Path.of(System.getProperty("vil.reference.dir", "../shared/reference"));
-
     final Path dir;
 
     ReferenceCase(String name) {
-        this.dir = ROOT.resolve(name);
+        this.dir = ReferenceFiles.file(name);
     }
 
     Path file(String relative) {
