@@ -2,6 +2,7 @@ package io.vilspark.checkpoint;
 
 import io.vilspark.fuzz.FuzzCampaign;
 import io.vilspark.fuzz.HeaderMutation;
+import io.vilspark.testing.IntegrationTest;
 import io.vilspark.testing.ReferenceFiles;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** safetensors from the outside: mutated JSON headers (length fixed up or stale) and mutated bytes anywhere. */
+@IntegrationTest
 class SafetensorsFuzzTest {
 
     /** The JSON header sits after the 8-byte little-endian length. */

@@ -2,6 +2,7 @@ package io.vilspark.checkpoint;
 
 import io.vilspark.fuzz.FuzzCampaign;
 import io.vilspark.fuzz.ZipRepacker;
+import io.vilspark.testing.IntegrationTest;
 import io.vilspark.testing.ReferenceFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * archive's bytes (headers, sizes, central directory). Only success or CheckpointFormatException.
  * The plain byte flips of {@link TorchCheckpointReaderTest} stay there as the quick regression.
  */
+@IntegrationTest
 class TorchCheckpointFuzzTest {
 
     @TempDir

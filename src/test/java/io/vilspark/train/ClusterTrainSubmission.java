@@ -3,6 +3,8 @@ package io.vilspark.train;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.vilspark.testing.FashionMnistShards;
+
 /**
  * The {@code SparkSubmit} arguments of {@code vil train} on a {@link StandaloneCluster}: the job jar in client mode on
  * two one-core executors, the small recipe for one epoch of 4 averaging rounds, and the held-out accuracy band such

@@ -1,6 +1,7 @@
 package io.vilspark.data.prepare;
 
 import io.vilspark.fuzz.FuzzCampaign;
+import io.vilspark.testing.IntegrationTest;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * is stored or skipped with a reason; nothing may escape the encoder, hang, or allocate beyond what
  * the pixel limit allows.
  */
+@IntegrationTest
 class ImageFuzzTest {
     private static final int RESOLUTION = 16;
     private static final int PATCH = 4;

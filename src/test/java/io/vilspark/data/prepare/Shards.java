@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import io.vilspark.testing.LocalSpark;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 

@@ -10,10 +10,10 @@ import java.util.Random;
 import io.vilspark.data.DatasetManifest;
 import io.vilspark.data.PatchLayout;
 import io.vilspark.data.PatchShardSchema;
+import io.vilspark.testing.LocalSpark;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -27,17 +27,6 @@ final class TestShards {
     static final List<Double> STD1 = List.of(0.353);
 
     private TestShards() {
-    }
-
-    /** One local[2] session for all reader tests in this JVM (never stopped: other test classes reuse it). */
-    static synchronized SparkSession spark() {
-        return SparkSession.builder()
-                .master("local[2]")
-                .appName("vil-reader-tests")
-                .config("spark.ui.enabled", "false")
-                .config("spark.sql.shuffle.partitions", "4")
-                .config("spark.driver.host", "127.0.0.1")
-                .getOrCreate();
     }
 
     /** A labelled image: its key, label and CHW bytes. */
@@ -71,7 +60,7 @@ final class TestShards {
     }
 
     static void writeRows(Path root, String split, List<Row> rows, StructType schema, int files) {
-        spark().createDataFrame(rows, schema).coalesce(1).repartition(files).sortWithinPartitions("key")
+        LocalSpark.session().createDataFrame(rows, schema).coalesce(1).repartition(files).sortWithinPartitions("key")
                 .write().mode("overwrite").parquet(root.resolve(split).toString());
     }
 

@@ -1,4 +1,4 @@
-package io.vilspark.train;
+package io.vilspark.testing;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -14,7 +14,7 @@ import org.apache.spark.sql.SparkSession;
 
 /** Training data for the train tests: a slice of Debian's Fashion-MNIST through the real prepare job. */
 public final class FashionMnistShards {
-    static final Path SOURCE = Path.of("/usr/share/datasets/fashion-mnist");
+    public static final Path SOURCE = Path.of("/usr/share/datasets/fashion-mnist");
 
     /** The demo recipe made small and fast: the same pipeline, a tiny model, few images. */
     public static final List<String> SMALL_RECIPE = List.of("model.dim=16", "model.depth=1", "train.epochs=2",
@@ -35,11 +35,5 @@ public final class FashionMnistShards {
                 "prepare.input=\"" + SOURCE + "\"", "prepare.output=\"" + out + "\"", "prepare.resolution=28",
                 "prepare.patch=4", "prepare.limit=" + limit, "prepare.progress_seconds=0"))), null);
         return out;
-    }
-
-    /** A local[2] session (two task slots: two workers), shared by the test classes of this JVM. */
-    public static SparkSession localSession() {
-        return SparkSession.builder().master("local[2]").appName("vil train tests")
-                .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4").getOrCreate();
     }
 }

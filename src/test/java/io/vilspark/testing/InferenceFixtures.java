@@ -1,4 +1,4 @@
-package io.vilspark.inference;
+package io.vilspark.testing;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -13,11 +13,11 @@ import io.vilspark.model.ViLConfig;
 import io.vilspark.model.ViLModel;
 import io.vilspark.registry.ModelFile;
 import io.vilspark.registry.ModelMetadata;
+import io.vilspark.testing.LocalSpark;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -32,15 +32,6 @@ public final class InferenceFixtures {
     public static final List<Double> STD = List.of(0.25, 0.24, 0.23);
 
     private InferenceFixtures() {
-    }
-
-    /** One local[2] session for the tests of a JVM (never stopped: other classes reuse it). */
-    public static synchronized SparkSession spark() {
-        return SparkSession.builder().master("local[2]").appName("vil inference tests")
-                .config("spark.ui.enabled", "false")
-                .config("spark.sql.shuffle.partitions", "4")
-                .config("spark.driver.host", "127.0.0.1")
-                .getOrCreate();
     }
 
     /** A ViL small enough for tests: RGB {@code size x size}, patch 4, dim 8, one block pair. */
@@ -93,7 +84,7 @@ public final class InferenceFixtures {
             rows.add(RowFactory.create(i.key(), i.label(), layout.gridH(), layout.gridW(), patch, 3,
                     layout.toPatches(i.chw())));
         }
-        spark().createDataFrame(rows, PatchShardSchema.SCHEMA).coalesce(1).repartition(files).sortWithinPartitions("key")
+        LocalSpark.session().createDataFrame(rows, PatchShardSchema.SCHEMA).coalesce(1).repartition(files).sortWithinPartitions("key")
                 .write().mode("overwrite").parquet(new Path(root, split).toString());
     }
 

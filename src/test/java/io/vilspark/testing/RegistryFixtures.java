@@ -1,4 +1,4 @@
-package io.vilspark.registry;
+package io.vilspark.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -6,6 +6,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import io.vilspark.registry.ModelRegistry;
+import io.vilspark.registry.ModelVersion;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.Path;
