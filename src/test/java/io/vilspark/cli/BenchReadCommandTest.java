@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
+import io.vilspark.testing.CliRun;
 import io.vilspark.testing.IntegrationTest;
 import org.junit.jupiter.api.Test;
 

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.vilspark.testing.CliRun;
 import io.vilspark.testing.IntegrationTest;
 import org.junit.jupiter.api.Test;
 

@@ -10,10 +10,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vilspark.testing.CliRun;
 import io.vilspark.testing.InferenceFixtures;
 import io.vilspark.testing.IntegrationTest;
 import io.vilspark.testing.LocalSpark;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -15,8 +15,9 @@ import javax.imageio.ImageIO;
 
 import io.vilspark.checkpoint.NpyFile;
 import io.vilspark.checkpoint.TensorArrays;
-import io.vilspark.testing.InferenceFixtures;
 import io.vilspark.registry.ModelMetadata;
+import io.vilspark.testing.CliRun;
+import io.vilspark.testing.InferenceFixtures;
 import io.vilspark.testing.IntegrationTest;
 import io.vilspark.testing.LocalSpark;
 import org.apache.spark.sql.Row;

@@ -18,11 +18,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.vilspark.registry.ModelRegistry;
-import io.vilspark.testing.RegistryFixtures;
+import io.vilspark.testing.CliRun;
 import io.vilspark.testing.FashionMnistShards;
 import io.vilspark.testing.IntegrationTest;
 import io.vilspark.testing.LocalSpark;
 import io.vilspark.testing.MiniHdfs;
+import io.vilspark.testing.RegistryFixtures;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;

@@ -8,9 +8,10 @@ import java.nio.file.Path;
 import java.util.List;
 
 import io.vilspark.registry.ModelRegistry;
-import io.vilspark.testing.RegistryFixtures;
 import io.vilspark.retrain.RetrainLock;
+import io.vilspark.testing.CliRun;
 import io.vilspark.testing.IntegrationTest;
+import io.vilspark.testing.RegistryFixtures;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

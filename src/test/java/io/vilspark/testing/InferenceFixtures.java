@@ -13,7 +13,6 @@ import io.vilspark.model.ViLConfig;
 import io.vilspark.model.ViLModel;
 import io.vilspark.registry.ModelFile;
 import io.vilspark.registry.ModelMetadata;
-import io.vilspark.testing.LocalSpark;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
@@ -24,7 +23,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Shared by the evaluate, extract and CLI tests: a tiny RGB model written as a model file, shard
- * datasets written the way contract 1 says (independently of the prepare job), the tests' Spark, and
+ * datasets written the way the shard schema says (independently of the prepare job), the tests' Spark, and
  * the images as the model sees them, normalised here without the reader.
  */
 public final class InferenceFixtures {
@@ -76,7 +75,7 @@ public final class InferenceFixtures {
         return out;
     }
 
-    /** {@code <root>/<split>} as {@code files} Parquet files of contract-1 rows. */
+    /** {@code <root>/<split>} as {@code files} Parquet files of shard rows. */
     public static void writeSplit(String root, String split, List<Image> images, int size, int patch, int files) {
         PatchLayout layout = new PatchLayout(3, size / patch, size / patch, patch);
         List<Row> rows = new ArrayList<>();

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.vilspark.testing.IntegrationTest;
 import io.vilspark.testing.LocalSpark;
+import io.vilspark.testing.TinyVil;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.api.Model;

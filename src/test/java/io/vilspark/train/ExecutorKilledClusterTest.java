@@ -14,9 +14,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import io.vilspark.testing.ClusterTrainSubmission;
 import io.vilspark.testing.FashionMnistShards;
 import io.vilspark.testing.IntegrationTest;
 import io.vilspark.testing.LocalSpark;
+import io.vilspark.testing.StandaloneCluster;
 import io.vilspark.testing.VilChildJvm;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

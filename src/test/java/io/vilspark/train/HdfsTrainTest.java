@@ -17,6 +17,7 @@ import java.util.List;
 import javax.imageio.ImageIO;
 
 import io.vilspark.registry.ModelFile;
+import io.vilspark.testing.CrashAtStep;
 import io.vilspark.testing.FashionMnistShards;
 import io.vilspark.testing.IntegrationTest;
 import io.vilspark.testing.LocalSpark;

@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import io.vilspark.testing.IntegrationTest;
+import io.vilspark.testing.SparkCountProbe;
+import io.vilspark.testing.StandaloneCluster;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -23,9 +23,11 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vilspark.testing.ClusterTrainSubmission;
 import io.vilspark.testing.FashionMnistShards;
 import io.vilspark.testing.IntegrationTest;
 import io.vilspark.testing.LocalSpark;
+import io.vilspark.testing.StandaloneCluster;
 import io.vilspark.train.gpu.GpuExecutorPlugin;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

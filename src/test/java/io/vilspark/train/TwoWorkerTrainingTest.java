@@ -20,10 +20,12 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 import io.vilspark.registry.ModelFile;
+import io.vilspark.testing.CrashAtStep;
 import io.vilspark.testing.FashionMnistShards;
 import io.vilspark.testing.IntegrationTest;
 import io.vilspark.testing.LocalSpark;
-import io.vilspark.train.WorkerSnapshots.Snapshot;
+import io.vilspark.testing.WorkerSnapshots.Snapshot;
+import io.vilspark.testing.WorkerSnapshots;
 import org.apache.commons.lang3.exception.ExceptionUtils;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;

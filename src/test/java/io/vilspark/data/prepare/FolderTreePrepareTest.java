@@ -23,6 +23,8 @@ import io.vilspark.data.DatasetManifest;
 import io.vilspark.data.PatchLayout;
 import io.vilspark.testing.IntegrationTest;
 import io.vilspark.testing.PrepareRuns;
+import io.vilspark.testing.Shards;
+import io.vilspark.testing.TestImages;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -14,6 +14,7 @@ import io.vilspark.testing.IntegrationTest;
 import io.vilspark.testing.LocalSpark;
 import io.vilspark.testing.MiniHdfs;
 import io.vilspark.testing.PrepareRuns;
+import io.vilspark.testing.TestImages;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;

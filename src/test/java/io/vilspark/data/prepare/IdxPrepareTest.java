@@ -16,6 +16,7 @@ import java.util.zip.GZIPInputStream;
 import io.vilspark.data.DatasetManifest;
 import io.vilspark.testing.IntegrationTest;
 import io.vilspark.testing.PrepareRuns;
+import io.vilspark.testing.Shards;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

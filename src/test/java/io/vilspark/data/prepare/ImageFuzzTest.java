@@ -2,6 +2,7 @@ package io.vilspark.data.prepare;
 
 import io.vilspark.fuzz.FuzzCampaign;
 import io.vilspark.testing.IntegrationTest;
+import io.vilspark.testing.TestImages;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.List;

@@ -13,6 +13,7 @@ import io.vilspark.cli.VilCli;
 import io.vilspark.data.DatasetManifest;
 import io.vilspark.testing.IntegrationTest;
 import io.vilspark.testing.LocalSpark;
+import io.vilspark.testing.TestImages;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import io.vilspark.config.ConfigException;
 import io.vilspark.testing.IntegrationTest;
 import io.vilspark.testing.PrepareRuns;
+import io.vilspark.testing.TestImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

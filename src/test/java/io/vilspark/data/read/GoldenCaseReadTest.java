@@ -17,6 +17,7 @@ import io.vilspark.data.PatchLayout;
 import io.vilspark.model.ViLConfig;
 import io.vilspark.model.ViLModel;
 import io.vilspark.testing.ReferenceFiles;
+import io.vilspark.testing.TestShards;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -14,6 +14,7 @@ import io.vilspark.data.PatchLayout;
 import io.vilspark.model.ViLConfig;
 import io.vilspark.testing.IntegrationTest;
 import io.vilspark.testing.LocalSpark;
+import io.vilspark.testing.TestShards;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkException;
 import org.apache.spark.sql.Row;

@@ -13,8 +13,10 @@ import java.util.List;
 
 import io.vilspark.data.PatchLayout;
 import io.vilspark.model.ViLConfig;
+import io.vilspark.testing.InMemoryShards;
 import io.vilspark.testing.IntegrationTest;
 import io.vilspark.testing.LocalSpark;
+import io.vilspark.testing.TestShards;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.SparkSession;
