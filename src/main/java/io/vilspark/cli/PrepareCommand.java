@@ -23,7 +23,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code vil prepare}: an image collection becomes Parquet patch-sequence shards (contract 1). */
+/** {@code vil prepare}: an image collection becomes Parquet patch-sequence shards (the shard schema). */
 @Command(name = "prepare", mixinStandardHelpOptions = true, versionProvider = JarVersion.class,
         description = {
                 "Turn an image collection into Parquet patch-sequence shards plus _manifest.json, as a Spark job "

@@ -15,7 +15,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * {@code <root>/_manifest.json} of a prepared dataset (contract 1): what the shards hold and how
+ * {@code <root>/_manifest.json} of a prepared dataset (the shard schema): what the shards hold and how
  * they were made.
  *
  * @param formatVersion {@link #FORMAT_VERSION} when written by this version

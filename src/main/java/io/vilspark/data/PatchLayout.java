@@ -1,7 +1,7 @@
 package io.vilspark.data;
 
 /**
- * The pixel order of contract 1 (shared/DESIGN.md): patches in raster order of the grid (top-left
+ * The pixel order of the shard schema (docs/architecture.md): patches in raster order of the grid (top-left
  * first, row by row); inside a patch channel-major {@code [C][P][P]}, rows then columns. This is
  * the flatten order of a PyTorch Conv2d weight {@code [D, C, P, P]}, so the reference patch
  * embedding is a dense layer on each patch vector. Patches tile the image exactly.

@@ -8,7 +8,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
-/** Contract 1 (shared/DESIGN.md): the columns of a Parquet patch-sequence shard, one row per image. */
+/** The shard schema (docs/architecture.md): the columns of a Parquet patch-sequence shard, one row per image. */
 public final class PatchShardSchema {
     public static final String KEY = "key";
     public static final String LABEL = "label";

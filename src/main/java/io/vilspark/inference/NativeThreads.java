@@ -29,9 +29,9 @@ public record NativeThreads(int openMp, int nd4jOps, int blas, int batchParts) {
 
     /**
      * Each minibatch split over {@code threads} threads, every op single-threaded: how ViL computes
-     * fastest on CPUs. libnd4j's multi-threaded element-wise ops gain nothing on ViL's shapes (demo
-     * model training, batch 128, 2 cores: 72 images/s with 2 threads everywhere, 85 with 1, 93 with
-     * 1 + BLAS 2), while two halves of a minibatch on two threads cost the CPU time of one whole.
+     * fastest on CPUs. libnd4j's multi-threaded element-wise ops gain nothing on ViL's shapes (they
+     * are slower than one thread there), while two halves of a minibatch on two threads cost the CPU
+     * time of one whole.
      */
     public static NativeThreads splitBatches(int threads) {
         setOps(1);

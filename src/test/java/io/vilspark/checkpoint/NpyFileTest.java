@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vilspark.testing.ReferenceFiles;
+import io.vilspark.testing.ZipFixtures;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -34,7 +36,7 @@ class NpyFileTest {
 
     @Test
     void readsEveryArrayOfTheMlstmCellCaseWithTheShapesOfItsMeta() throws IOException {
-        JsonNode shape = ReferenceData.meta(CELL_CASE).get("shape");
+        JsonNode shape = ReferenceFiles.meta(CELL_CASE).get("shape");
         long b = shape.get("B").asLong();
         long nh = shape.get("NH").asLong();
         long s = shape.get("S").asLong();
@@ -49,7 +51,7 @@ class NpyFileTest {
                 Map.entry("grad_igate_preact", new long[] {b, nh, s, 1}),
                 Map.entry("grad_fgate_preact", new long[] {b, nh, s, 1}));
         Set<String> seen = new TreeSet<>();
-        try (Stream<Path> files = Files.list(ReferenceData.file(CELL_CASE))) {
+        try (Stream<Path> files = Files.list(ReferenceFiles.file(CELL_CASE))) {
             for (Path file : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".npy"))::iterator) {
                 String name = file.getFileName().toString().replace(".npy", "");
                 Tensor t = NpyFile.read(file);
@@ -64,22 +66,22 @@ class NpyFileTest {
     /** Decoding check beyond shapes: h vs h_f64 differ exactly as the meta.json says. */
     @Test
     void float32AndFloat64OutputsDifferByTheAmountInMeta() throws IOException {
-        float[] h = NpyFile.read(ReferenceData.file(CELL_CASE + "/h.npy")).toFloatArray();
-        double[] h64 = NpyFile.read(ReferenceData.file(CELL_CASE + "/h_f64.npy")).toDoubleArray();
+        float[] h = NpyFile.read(ReferenceFiles.file(CELL_CASE + "/h.npy")).toFloatArray();
+        double[] h64 = NpyFile.read(ReferenceFiles.file(CELL_CASE + "/h_f64.npy")).toDoubleArray();
         double maxDiff = 0;
         double maxRef = 0;
         for (int i = 0; i < h.length; i++) {
             maxDiff = Math.max(maxDiff, Math.abs(h[i] - h64[i]));
             maxRef = Math.max(maxRef, Math.abs(h64[i]));
         }
-        JsonNode stats = ReferenceData.meta(CELL_CASE).get("f32_vs_f64").get("h");
+        JsonNode stats = ReferenceFiles.meta(CELL_CASE).get("f32_vs_f64").get("h");
         assertEquals(stats.get("max_abs_diff").asDouble(), maxDiff, 1e-12);
         assertEquals(stats.get("max_abs_ref").asDouble(), maxRef, 1e-9);
     }
 
     @Test
     void readsInt64Labels() throws IOException {
-        Tensor labels = NpyFile.read(ReferenceData.file("tiny_rgb32/labels.npy"));
+        Tensor labels = NpyFile.read(ReferenceFiles.file("tiny_rgb32/labels.npy"));
         assertEquals(Tensor.INT64, labels.dtype());
         assertEquals(1, labels.rank());
         for (long label : labels.toLongArray()) {
@@ -89,7 +91,7 @@ class NpyFileTest {
 
     @Test
     void streamAndPathReadsAgree() throws IOException {
-        Path file = ReferenceData.file(CELL_CASE + "/q.npy");
+        Path file = ReferenceFiles.file(CELL_CASE + "/q.npy");
         try (InputStream in = Files.newInputStream(file)) {
             assertEquals(NpyFile.read(file), NpyFile.read(in, "q.npy"));
         }
@@ -131,7 +133,7 @@ class NpyFileTest {
 
     @Test
     void reWritingAReferenceFileGivesTheSameBytes() throws IOException {
-        Path file = ReferenceData.file(CELL_CASE + "/h_f64.npy");
+        Path file = ReferenceFiles.file(CELL_CASE + "/h_f64.npy");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         NpyFile.write(out, NpyFile.read(file));
         assertArrayEquals(Files.readAllBytes(file), out.toByteArray());

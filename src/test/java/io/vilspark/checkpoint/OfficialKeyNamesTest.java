@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vilspark.testing.ReferenceFiles;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -22,7 +23,7 @@ class OfficialKeyNamesTest {
 
     @Test
     void everyOfficialNameOfTheReferenceMappingConverts() throws IOException {
-        JsonNode mapping = ReferenceData.meta("tiny_rgb32_official_layout").get("key_mapping_vilstm2_to_official");
+        JsonNode mapping = ReferenceFiles.meta("tiny_rgb32_official_layout").get("key_mapping_vilstm2_to_official");
         int count = 0;
         for (Iterator<Map.Entry<String, JsonNode>> it = mapping.fields(); it.hasNext(); count++) {
             Map.Entry<String, JsonNode> e = it.next();
@@ -37,7 +38,7 @@ class OfficialKeyNamesTest {
 
     @Test
     void visionLstm2NamesPassThroughUnchanged() throws IOException {
-        List<String> names = new ArrayList<>(ReferenceData.parameterOrder("tiny_rgb32"));
+        List<String> names = new ArrayList<>(ReferenceFiles.parameterOrder("tiny_rgb32"));
         names.add("legacy_norm.weight");
         names.add("legacy_norm.bias");
         LinkedHashMap<String, Tensor> sd = new LinkedHashMap<>();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vilspark.testing.ReferenceFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -34,8 +35,8 @@ class SafetensorsFileTest {
         "mono28_avg/weights.safetensors", "mono28_avg/grads.safetensors"})
     void referenceFilesHoldEveryParameterInOrder(String file) throws IOException {
         String caseName = file.substring(0, file.indexOf('/'));
-        LinkedHashMap<String, Tensor> tensors = SafetensorsFile.read(ReferenceData.file(file));
-        assertEquals(ReferenceData.parameterOrder(caseName), new ArrayList<>(tensors.keySet()));
+        LinkedHashMap<String, Tensor> tensors = SafetensorsFile.read(ReferenceFiles.file(file));
+        assertEquals(ReferenceFiles.parameterOrder(caseName), new ArrayList<>(tensors.keySet()));
         for (Tensor t : tensors.values()) {
             assertEquals(Tensor.FLOAT32, t.dtype());
         }
@@ -43,14 +44,14 @@ class SafetensorsFileTest {
 
     @Test
     void tinyRgb32ShapesFollowTheConfig() throws IOException {
-        LinkedHashMap<String, Tensor> w = SafetensorsFile.read(ReferenceData.file("tiny_rgb32/weights.safetensors"));
+        LinkedHashMap<String, Tensor> w = SafetensorsFile.read(ReferenceFiles.file("tiny_rgb32/weights.safetensors"));
         // dim 32 -> inner 64, headwise q/k/v with block size 4 -> 16 blocks of 4x4
         assertArrayEquals(new long[] {16, 4, 4}, w.get("blocks.0.rowwise_from_top_left.layer.q_proj.weight").shape());
         assertArrayEquals(new long[] {32, 3, 8, 8}, w.get("patch_embed.proj.weight").shape());
         assertArrayEquals(new long[] {1, 4, 4, 32}, w.get("pos_embed.embed").shape());
         assertArrayEquals(new long[] {10, 64}, w.get("head.weight").shape());
         assertArrayEquals(new long[] {32}, w.get("norm.weight").shape());
-        LinkedHashMap<String, Tensor> g = SafetensorsFile.read(ReferenceData.file("tiny_rgb32/grads.safetensors"));
+        LinkedHashMap<String, Tensor> g = SafetensorsFile.read(ReferenceFiles.file("tiny_rgb32/grads.safetensors"));
         for (Map.Entry<String, Tensor> e : w.entrySet()) {
             assertArrayEquals(e.getValue().shape(), g.get(e.getKey()).shape(), e.getKey());
         }
@@ -58,9 +59,9 @@ class SafetensorsFileTest {
 
     @Test
     void numberOfParametersMatchesMeta() throws IOException {
-        JsonNode meta = ReferenceData.meta("tiny_rgb32");
+        JsonNode meta = ReferenceFiles.meta("tiny_rgb32");
         long total = 0;
-        for (Tensor t : SafetensorsFile.read(ReferenceData.file("tiny_rgb32/weights.safetensors")).values()) {
+        for (Tensor t : SafetensorsFile.read(ReferenceFiles.file("tiny_rgb32/weights.safetensors")).values()) {
             total += t.numel();
         }
         assertEquals(meta.get("num_parameters").asLong(), total);
@@ -68,7 +69,7 @@ class SafetensorsFileTest {
 
     @Test
     void roundTripsAndReproducesTheReferenceBytes() throws IOException {
-        Path ref = ReferenceData.file("tiny_rgb32/weights.safetensors");
+        Path ref = ReferenceFiles.file("tiny_rgb32/weights.safetensors");
         LinkedHashMap<String, Tensor> tensors = SafetensorsFile.read(ref);
         Path copy = tmp.resolve("copy.safetensors");
         SafetensorsFile.write(copy, tensors);
@@ -174,7 +175,7 @@ class SafetensorsFileTest {
 
     @Test
     void truncatedReferenceFileIsRefused() throws IOException {
-        byte[] full = Files.readAllBytes(ReferenceData.file("tiny_rgb32/weights.safetensors"));
+        byte[] full = Files.readAllBytes(ReferenceFiles.file("tiny_rgb32/weights.safetensors"));
         for (double fraction : new double[] {0.001, 0.01, 0.1, 0.5, 0.99}) {
             refused(Arrays.copyOf(full, (int) (full.length * fraction)));
         }
@@ -183,7 +184,7 @@ class SafetensorsFileTest {
 
     @Test
     void randomByteFlipsInTheHeaderNeverEscapeAsOtherExceptions() throws IOException {
-        byte[] full = Files.readAllBytes(ReferenceData.file("tiny_rgb32/weights.safetensors"));
+        byte[] full = Files.readAllBytes(ReferenceFiles.file("tiny_rgb32/weights.safetensors"));
         int headerEnd = 8 + (int) ByteBuffer.wrap(full).order(ByteOrder.LITTLE_ENDIAN).getLong();
         java.util.Random random = new java.util.Random(7);
         Path file = tmp.resolve("flipped.safetensors");

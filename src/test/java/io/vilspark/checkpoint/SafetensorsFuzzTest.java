@@ -2,6 +2,8 @@ package io.vilspark.checkpoint;
 
 import io.vilspark.fuzz.FuzzCampaign;
 import io.vilspark.fuzz.HeaderMutation;
+import io.vilspark.testing.IntegrationTest;
+import io.vilspark.testing.ReferenceFiles;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -14,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** safetensors from the outside: mutated JSON headers (length fixed up or stale) and mutated bytes anywhere. */
+@IntegrationTest
 class SafetensorsFuzzTest {
 
     /** The JSON header sits after the 8-byte little-endian length. */
@@ -48,7 +51,7 @@ class SafetensorsFuzzTest {
         ByteArrayOutputStream smallFile = new ByteArrayOutputStream();
         SafetensorsFile.write(smallFile, small, Map.of("format", "pt"));
         List<byte[]> seeds = List.of(smallFile.toByteArray(),
-                Files.readAllBytes(ReferenceData.file("tiny_rgb32/weights.safetensors")));
+                Files.readAllBytes(ReferenceFiles.file("tiny_rgb32/weights.safetensors")));
         FuzzCampaign.Result result = FuzzCampaign.named("safetensors")
                 .seeds(seeds)
                 .generator((s, random) -> random.nextInt(3) == 0 ? FuzzCampaign.byteMutation(s, random)

@@ -3,6 +3,7 @@ package io.vilspark.checkpoint;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vilspark.testing.ReferenceFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,11 +18,11 @@ class StateDictFilesTest {
 
     @Test
     void allThreeReferenceFormsGiveTheSameStateDict() throws IOException {
-        LinkedHashMap<String, Tensor> safetensors = StateDictFiles.read(ReferenceData.file("tiny_rgb32/weights.safetensors"));
+        LinkedHashMap<String, Tensor> safetensors = StateDictFiles.read(ReferenceFiles.file("tiny_rgb32/weights.safetensors"));
         TorchCheckpointReaderTest.assertBitwiseEqual(safetensors,
-                StateDictFiles.read(ReferenceData.file("tiny_rgb32/checkpoint.th")));
+                StateDictFiles.read(ReferenceFiles.file("tiny_rgb32/checkpoint.th")));
         LinkedHashMap<String, Tensor> official = StateDictFiles.read(
-                ReferenceData.file("tiny_rgb32_official_layout/checkpoint.th"));
+                ReferenceFiles.file("tiny_rgb32_official_layout/checkpoint.th"));
         official.remove("legacy_norm.weight");
         official.remove("legacy_norm.bias");
         TorchCheckpointReaderTest.assertBitwiseEqual(safetensors, official);
@@ -30,9 +31,9 @@ class StateDictFilesTest {
     @Test
     void contentDecidesTheFormatNotTheFileName() throws IOException {
         Path disguised = tmp.resolve("weights.bin");
-        Files.copy(ReferenceData.file("mono28_avg/checkpoint.th"), disguised);
+        Files.copy(ReferenceFiles.file("mono28_avg/checkpoint.th"), disguised);
         TorchCheckpointReaderTest.assertBitwiseEqual(
-                StateDictFiles.read(ReferenceData.file("mono28_avg/weights.safetensors")), StateDictFiles.read(disguised));
+                StateDictFiles.read(ReferenceFiles.file("mono28_avg/weights.safetensors")), StateDictFiles.read(disguised));
     }
 
     private CheckpointFormatException refused(byte[] bytes) throws IOException {
@@ -43,7 +44,7 @@ class StateDictFilesTest {
 
     @Test
     void otherFilesAreRefusedWithAClearMessage() throws IOException {
-        assertTrue(refused(Files.readAllBytes(ReferenceData.file("tiny_rgb32/logits.npy"))).getMessage().contains(".npy"));
+        assertTrue(refused(Files.readAllBytes(ReferenceFiles.file("tiny_rgb32/logits.npy"))).getMessage().contains(".npy"));
         assertTrue(refused(new byte[] {(byte) 0x80, 2, (byte) 0x8a, 0x0a, 'l', (byte) 0xfc, (byte) 0x9c, 'F'})
                 .getMessage().contains("legacy"));
         assertTrue(refused("hello world, this is text".getBytes()).getMessage().contains("neither"));

@@ -2,6 +2,10 @@ package io.vilspark.checkpoint;
 
 import io.vilspark.fuzz.FuzzCampaign;
 import io.vilspark.fuzz.ZipRepacker;
+import io.vilspark.testing.IntegrationTest;
+import io.vilspark.testing.PickleBytes;
+import io.vilspark.testing.ReferenceFiles;
+import io.vilspark.testing.ZipFixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * archive's bytes (headers, sizes, central directory). Only success or CheckpointFormatException.
  * The plain byte flips of {@link TorchCheckpointReaderTest} stay there as the quick regression.
  */
+@IntegrationTest
 class TorchCheckpointFuzzTest {
 
     @TempDir
@@ -22,8 +27,8 @@ class TorchCheckpointFuzzTest {
     @Test
     void mutatedCheckpointsGiveAStateDictOrCheckpointFormatException() throws Exception {
         List<byte[]> seeds = List.of(
-                Files.readAllBytes(ReferenceData.file("tiny_rgb32/checkpoint.th")),
-                Files.readAllBytes(ReferenceData.file("tiny_rgb32_official_layout/checkpoint.th")),
+                Files.readAllBytes(ReferenceFiles.file("tiny_rgb32/checkpoint.th")),
+                Files.readAllBytes(ReferenceFiles.file("tiny_rgb32_official_layout/checkpoint.th")),
                 ZipRepacker.pack(ZipFixtures.checkpoint(new PickleBytes().proto2().emptyDict().mark()
                         .tensorEntry("w", "FloatStorage", "0", 2, 0, new long[] {2}, new long[] {1})
                         .op('u').stop().bytes(), java.util.Map.of("0", ZipFixtures.floatsLE(1f, 2f))), false));

@@ -22,6 +22,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import io.vilspark.testing.PickleBytes;
+import io.vilspark.testing.ReferenceFiles;
+import io.vilspark.testing.ZipFixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -54,26 +57,26 @@ class TorchCheckpointReaderTest {
     @ValueSource(strings = {"tiny_rgb32", "mono28_avg"})
     void checkpointHoldsExactlyTheSafetensorsWeights(String caseName) throws IOException {
         LinkedHashMap<String, Tensor> fromTorch = TorchCheckpointReader.readStateDict(
-                ReferenceData.file(caseName + "/checkpoint.th"));
+                ReferenceFiles.file(caseName + "/checkpoint.th"));
         LinkedHashMap<String, Tensor> fromSafetensors = SafetensorsFile.read(
-                ReferenceData.file(caseName + "/weights.safetensors"));
+                ReferenceFiles.file(caseName + "/weights.safetensors"));
         assertBitwiseEqual(fromSafetensors, fromTorch);
-        assertEquals(ReferenceData.parameterOrder(caseName), new ArrayList<>(fromTorch.keySet()));
+        assertEquals(ReferenceFiles.parameterOrder(caseName), new ArrayList<>(fromTorch.keySet()));
     }
 
     @Test
     void officialLayoutCheckpointMapsOntoTheVisionLstm2Weights() throws IOException {
         LinkedHashMap<String, Tensor> official = TorchCheckpointReader.readStateDict(
-                ReferenceData.file("tiny_rgb32_official_layout/checkpoint.th"));
+                ReferenceFiles.file("tiny_rgb32_official_layout/checkpoint.th"));
         assertTrue(official.containsKey("xlstm.blocks.3.xlstm.mlstm_cell.fgate.bias"));
         LinkedHashMap<String, Tensor> renamed = OfficialKeyNames.toVisionLstm2Names(official);
 
-        Set<String> expectedKeys = new HashSet<>(ReferenceData.parameterOrder("tiny_rgb32"));
+        Set<String> expectedKeys = new HashSet<>(ReferenceFiles.parameterOrder("tiny_rgb32"));
         expectedKeys.add("legacy_norm.weight");
         expectedKeys.add("legacy_norm.bias");
         assertEquals(expectedKeys, renamed.keySet());
 
-        LinkedHashMap<String, Tensor> weights = SafetensorsFile.read(ReferenceData.file("tiny_rgb32/weights.safetensors"));
+        LinkedHashMap<String, Tensor> weights = SafetensorsFile.read(ReferenceFiles.file("tiny_rgb32/weights.safetensors"));
         LinkedHashMap<String, Tensor> common = new LinkedHashMap<>();
         weights.keySet().forEach(k -> common.put(k, renamed.get(k)));
         assertBitwiseEqual(weights, common);
@@ -228,7 +231,7 @@ class TorchCheckpointReaderTest {
 
     @Test
     void truncatedCopiesOfTheReferenceCheckpointAreRefused() throws IOException {
-        byte[] full = Files.readAllBytes(ReferenceData.file("tiny_rgb32/checkpoint.th"));
+        byte[] full = Files.readAllBytes(ReferenceFiles.file("tiny_rgb32/checkpoint.th"));
         for (double fraction : new double[] {0.0, 0.001, 0.1, 0.5, 0.9, 0.99, 0.999}) {
             Path cut = tmp.resolve("cut.th");
             Files.write(cut, Arrays.copyOf(full, (int) (full.length * fraction)));
@@ -238,7 +241,7 @@ class TorchCheckpointReaderTest {
 
     @Test
     void truncatedDataPklIsRefused() throws IOException {
-        LinkedHashMap<String, byte[]> entries = ZipFixtures.entriesOf(ReferenceData.file("tiny_rgb32/checkpoint.th"));
+        LinkedHashMap<String, byte[]> entries = ZipFixtures.entriesOf(ReferenceFiles.file("tiny_rgb32/checkpoint.th"));
         byte[] pickle = entries.get("checkpoint/data.pkl");
         for (double fraction : new double[] {0.0, 0.1, 0.5, 0.99}) {
             entries.put("checkpoint/data.pkl", Arrays.copyOf(pickle, (int) (pickle.length * fraction)));
@@ -357,7 +360,7 @@ class TorchCheckpointReaderTest {
 
     @Test
     void randomByteFlipsInDataPklOnlyEverGiveCheckpointFormatException() throws IOException {
-        LinkedHashMap<String, byte[]> entries = ZipFixtures.entriesOf(ReferenceData.file("tiny_rgb32/checkpoint.th"));
+        LinkedHashMap<String, byte[]> entries = ZipFixtures.entriesOf(ReferenceFiles.file("tiny_rgb32/checkpoint.th"));
         byte[] pickle = entries.get("checkpoint/data.pkl");
         Random random = new Random(20240601);
         Path file = tmp.resolve("flipped.th");
@@ -384,7 +387,7 @@ class TorchCheckpointReaderTest {
 
     @Test
     void randomByteFlipsInTheWholeArchiveOnlyEverGiveCheckpointFormatException() throws IOException {
-        byte[] full = Files.readAllBytes(ReferenceData.file("mono28_avg/checkpoint.th"));
+        byte[] full = Files.readAllBytes(ReferenceFiles.file("mono28_avg/checkpoint.th"));
         Random random = new Random(99);
         Path file = tmp.resolve("flippedzip.th");
         for (int i = 0; i < 100; i++) {

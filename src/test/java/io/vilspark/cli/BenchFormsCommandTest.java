@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.vilspark.testing.CliRun;
 import org.junit.jupiter.api.Test;
 
 /** {@code vil bench-forms} on a tiny model: a row per size and form, with positive times. */

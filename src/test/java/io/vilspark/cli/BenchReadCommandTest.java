@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
+import io.vilspark.testing.CliRun;
+import io.vilspark.testing.IntegrationTest;
 import org.junit.jupiter.api.Test;
 
 /** {@code vil bench-data read} on tiny drawn shards: both paths measured, settings checked by name. */
+@IntegrationTest
 class BenchReadCommandTest {
 
     @Test

@@ -7,9 +7,12 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.vilspark.testing.CliRun;
+import io.vilspark.testing.IntegrationTest;
 import org.junit.jupiter.api.Test;
 
 /** {@code vil bench-train} on a tiny model and drawn images: one table row per worker count, numbers that add up. */
+@IntegrationTest
 class BenchTrainCommandTest {
     static final String HEADER = "workers  threads  rounds  images  seconds  images/s  fit %  averaging %";
     static final Pattern ROW = Pattern.compile(

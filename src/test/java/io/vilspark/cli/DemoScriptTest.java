@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import io.vilspark.testing.IntegrationTest;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * jobs/demo end to end on a small subset of Fashion-MNIST (prepare, train one epoch of a small
  * model, evaluate): the results folder and the last line the demo promises.
  */
+@IntegrationTest
 class DemoScriptTest {
     static final Path DEMO = Path.of("jobs", "demo").toAbsolutePath();
     static final Path FASHION_MNIST = Path.of("/usr/share/datasets/fashion-mnist");

@@ -10,13 +10,17 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import io.vilspark.testing.CliRun;
+import io.vilspark.testing.InferenceFixtures;
+import io.vilspark.testing.IntegrationTest;
+import io.vilspark.testing.LocalSpark;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vilspark.inference.InferenceFixtures;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** vil evaluate and vil extract through the command line: output, the last line, and one-line errors. */
+@IntegrationTest
 class EvaluateExtractCliTest {
     @TempDir
     static Path dir;
@@ -25,7 +29,7 @@ class EvaluateExtractCliTest {
 
     @BeforeAll
     static void modelAndData() throws Exception {
-        InferenceFixtures.spark(); // the session the commands find (local[2])
+        LocalSpark.session(); // the session the commands find (local[2])
         model = dir.resolve("model.zip").toString();
         InferenceFixtures.writeModel(model, InferenceFixtures.tinyRgb(16, 3), 1);
         data = dir.resolve("data").toString();
@@ -70,7 +74,7 @@ class EvaluateExtractCliTest {
         assertTrue(run.out().contains("rows        12 (columns key, label, features, logits, top_classes, top_probs, top_names)"),
                 run::toString);
         assertTrue(run.outLines().get(run.outLines().size() - 1).startsWith("images/s: "), run::toString);
-        assertEquals(12, InferenceFixtures.spark().read().parquet(out + "/val").count());
+        assertEquals(12, LocalSpark.session().read().parquet(out + "/val").count());
     }
 
     @Test

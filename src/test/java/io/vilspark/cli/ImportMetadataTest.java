@@ -11,6 +11,7 @@ import java.util.List;
 import io.vilspark.config.ModelConfigs;
 import io.vilspark.registry.ModelFile;
 import io.vilspark.registry.ModelMetadata;
+import io.vilspark.testing.CliRun;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

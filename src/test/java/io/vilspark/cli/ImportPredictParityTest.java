@@ -8,6 +8,7 @@ import java.nio.file.Path;
 
 import io.vilspark.checkpoint.NpyFile;
 import io.vilspark.checkpoint.Tensor;
+import io.vilspark.testing.CliRun;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

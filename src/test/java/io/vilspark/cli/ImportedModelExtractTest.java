@@ -15,8 +15,11 @@ import javax.imageio.ImageIO;
 
 import io.vilspark.checkpoint.NpyFile;
 import io.vilspark.checkpoint.TensorArrays;
-import io.vilspark.inference.InferenceFixtures;
 import io.vilspark.registry.ModelMetadata;
+import io.vilspark.testing.CliRun;
+import io.vilspark.testing.InferenceFixtures;
+import io.vilspark.testing.IntegrationTest;
+import io.vilspark.testing.LocalSpark;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +31,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * patch 16, ImageNet normalisation by default), vil extract straight from image files, and the same
  * features and logits from vil predict.
  */
+@IntegrationTest
 class ImportedModelExtractTest {
     static final int SIZE = 224;
 
@@ -55,13 +59,13 @@ class ImportedModelExtractTest {
         }
         ImageIO.write(toImage(new byte[3 * 300 * 260], 300, 260), "jpg", images.resolve("c.jpg").toFile());
 
-        InferenceFixtures.spark();
+        LocalSpark.session();
         Path out = dir.resolve("features");
         CliRun extracted = CliRun.of("extract", "--model", model.toString(), "--input", images.toString(), "--out",
                 out.toString(), "--logits", "--top-k", "5", "--quiet", "--batch", "2");
         assertEquals(0, extracted.exitCode(), extracted::toString);
         Map<String, Row> rows = new TreeMap<>();
-        for (Row r : InferenceFixtures.spark().read().parquet(out.toString()).collectAsList()) {
+        for (Row r : LocalSpark.session().read().parquet(out.toString()).collectAsList()) {
             rows.put(r.getString(r.fieldIndex("key")), r);
         }
         assertEquals(List.of("a.png", "b.png", "c.jpg"), List.copyOf(rows.keySet()));

@@ -7,6 +7,7 @@ import io.vilspark.config.ModelConfigs;
 import io.vilspark.fuzz.FuzzCampaign;
 import io.vilspark.fuzz.HeaderMutation;
 import io.vilspark.model.ViLConfig;
+import io.vilspark.testing.IntegrationTest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * header against the file size), the stream reader behind {@code vil predict}'s {@link NpyArrays}
  * (no size known: must grow only as data arrives), and {@link ImagesFile}'s shape checks.
  */
+@IntegrationTest
 class NpyFuzzTest {
 
     /** Magic (6), version (2), a 2-byte (v1) or 4-byte (v2, v3) little-endian header length, the dict. */

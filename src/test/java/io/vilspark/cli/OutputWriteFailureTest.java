@@ -18,9 +18,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.vilspark.registry.ModelRegistry;
-import io.vilspark.registry.RegistryFixtures;
+import io.vilspark.testing.CliRun;
+import io.vilspark.testing.FashionMnistShards;
+import io.vilspark.testing.IntegrationTest;
+import io.vilspark.testing.LocalSpark;
 import io.vilspark.testing.MiniHdfs;
-import io.vilspark.train.FashionMnistShards;
+import io.vilspark.testing.RegistryFixtures;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -38,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * folders owned by another user (HDFS permissions; the tests run as root, which a local chmod would not stop).
  * Each job stops with one line naming the path and why, and what was written before stays intact and usable.
  */
+@IntegrationTest
 class OutputWriteFailureTest {
     @TempDir
     static java.nio.file.Path base;
@@ -53,15 +57,12 @@ class OutputWriteFailureTest {
         FashionMnistShards.assumeInstalled();
         hdfs = new MiniHdfs(base);
         fs = (DistributedFileSystem) hdfs.fileSystem();
-        spark = FashionMnistShards.localSession();
+        spark = LocalSpark.session();
         data = FashionMnistShards.prepare(spark, hdfs.uri("/datasets/fm"), 256);
     }
 
     @AfterAll
     static void stop() {
-        if (spark != null) {
-            spark.stop();
-        }
         if (hdfs != null) {
             hdfs.close();
         }

@@ -8,13 +8,16 @@ import java.nio.file.Path;
 import java.util.List;
 
 import io.vilspark.registry.ModelRegistry;
-import io.vilspark.registry.RegistryFixtures;
 import io.vilspark.retrain.RetrainLock;
+import io.vilspark.testing.CliRun;
+import io.vilspark.testing.IntegrationTest;
+import io.vilspark.testing.RegistryFixtures;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** vil registry list|show|promote|rollback and vil retrain's refusals, through the CLI. */
+@IntegrationTest
 class RegistryRetrainCliTest {
     @TempDir
     Path dir;

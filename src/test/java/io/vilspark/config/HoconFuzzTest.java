@@ -3,6 +3,7 @@ package io.vilspark.config;
 import io.vilspark.data.prepare.PrepareSettings;
 import io.vilspark.fuzz.FuzzCampaign;
 import io.vilspark.fuzz.HoconMutation;
+import io.vilspark.testing.IntegrationTest;
 import io.vilspark.train.RecipeFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * --config}), and a model file ({@link ModelConfigs#resolve}). Each accepts the file or refuses it
  * with a ConfigException; no Typesafe exception, no stack overflow, no hang.
  */
+@IntegrationTest
 class HoconFuzzTest {
 
     @TempDir

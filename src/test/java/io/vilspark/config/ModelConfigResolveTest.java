@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vilspark.model.Pooling;
 import io.vilspark.model.ViLConfig;
+import io.vilspark.testing.ReferenceFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,7 +32,7 @@ class ModelConfigResolveTest {
 
     @Test
     void vil2TinyPresetIsTheGoldenVil2TinyCase() {
-        assertEquals(ModelConfigs.fromReferenceJson(ReferenceCases.dir().resolve("vil2_tiny/config.json")),
+        assertEquals(ModelConfigs.fromReferenceJson(ReferenceFiles.dir().resolve("vil2_tiny/config.json")),
                 ModelConfigs.resolve("vil2-tiny", List.of()));
     }
 
@@ -105,7 +106,7 @@ class ModelConfigResolveTest {
 
     @Test
     void referenceJsonFileWithOverrides() {
-        String file = ReferenceCases.dir().resolve("mono28_avg/config.json").toString();
+        String file = ReferenceFiles.dir().resolve("mono28_avg/config.json").toString();
         ViLConfig plain = ModelConfigs.resolve(file, List.of());
         assertEquals(48, plain.dim());
         ViLConfig changed = ModelConfigs.resolve(file, List.of("dim=96", "num_classes=5"));

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vilspark.model.Pooling;
 import io.vilspark.model.ViLConfig;
+import io.vilspark.testing.ReferenceFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -22,12 +23,12 @@ class ReferenceJsonConfigTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static List<Path> goldenConfigs() {
-        return ReferenceCases.configFiles();
+        return ReferenceFiles.configFiles();
     }
 
     @Test
     void referenceCasesArePresent() {
-        assertTrue(goldenConfigs().size() >= 4, "golden config.json files under " + ReferenceCases.dir());
+        assertTrue(goldenConfigs().size() >= 4, "golden config.json files under " + ReferenceFiles.dir());
     }
 
     @ParameterizedTest
@@ -40,7 +41,7 @@ class ReferenceJsonConfigTest {
     })
     void goldenCaseHasTheReferenceArchitecture(String name, int dim, int depth, int patch, int channels, int height,
                                                int width, int classes, Pooling pooling, boolean legacyNorm) {
-        ViLConfig c = ModelConfigs.fromReferenceJson(ReferenceCases.dir().resolve(name).resolve("config.json"));
+        ViLConfig c = ModelConfigs.fromReferenceJson(ReferenceFiles.dir().resolve(name).resolve("config.json"));
         assertEquals(dim, c.dim());
         assertEquals(depth, c.depth());
         assertEquals(patch, c.patchSize());

@@ -20,11 +20,13 @@ import javax.imageio.ImageIO;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vilspark.inference.ExecutorModels;
-import io.vilspark.inference.InferenceFixtures;
-import io.vilspark.inference.InferenceFixtures.Image;
 import io.vilspark.model.ViLConfig;
 import io.vilspark.model.ViLModel;
 import io.vilspark.registry.ModelFile;
+import io.vilspark.testing.InferenceFixtures;
+import io.vilspark.testing.InferenceFixtures.Image;
+import io.vilspark.testing.IntegrationTest;
+import io.vilspark.testing.LocalSpark;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,6 +35,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** vil evaluate on Spark local[2]: exact counts against answers known by construction and computed on the driver. */
+@IntegrationTest
 class EvaluateJobTest {
     static final int SIZE = 16;
     static final int CLASSES = 3;
@@ -62,7 +65,7 @@ class EvaluateJobTest {
     private static EvaluateJob.Result evaluate(String model, String out, String... overrides) throws Exception {
         List<String> o = new ArrayList<>(List.of("evaluate.progress_seconds=0", "evaluate.batch_size=8"));
         o.addAll(List.of(overrides));
-        return EvaluateJob.run(InferenceFixtures.spark(), model, data, out, EvaluateSettings.load(Optional.empty(), o), null);
+        return EvaluateJob.run(LocalSpark.session(), model, data, out, EvaluateSettings.load(Optional.empty(), o), null);
     }
 
     @Test

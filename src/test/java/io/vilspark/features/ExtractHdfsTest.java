@@ -2,14 +2,16 @@ package io.vilspark.features;
 
 import java.nio.file.Path;
 
-import org.apache.hadoop.fs.FileSystem;
+import io.vilspark.testing.IntegrationTest;
 import io.vilspark.testing.MiniHdfs;
+import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** vil extract with images, model and output on a real HDFS (in-process MiniDFSCluster), Spark local[2]. */
+@IntegrationTest
 class ExtractHdfsTest {
     @TempDir
     static Path dir;

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import io.vilspark.testing.IntegrationTest;
 import io.vilspark.testing.VilChildJvm;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * clean-up at all, as with kill -9); the rerun keeps what was committed and ends with exactly one
  * row per usable input.
  */
+@IntegrationTest
 class ExtractKilledJvmTest {
     @TempDir
     Path dir;

@@ -17,7 +17,9 @@ import io.vilspark.config.JobConfig;
 import io.vilspark.data.prepare.BadSourceException;
 import io.vilspark.data.prepare.PrepareJob;
 import io.vilspark.data.prepare.PrepareSettings;
-import io.vilspark.inference.InferenceFixtures;
+import io.vilspark.testing.InferenceFixtures;
+import io.vilspark.testing.IntegrationTest;
+import io.vilspark.testing.LocalSpark;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.Row;
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** vil extract on Spark local[2] with the local file system. */
+@IntegrationTest
 class ExtractLocalTest {
     @TempDir
     static Path dir;
@@ -54,7 +57,7 @@ class ExtractLocalTest {
     @Test
     void imagesAndTheirPreparedShardsGiveTheSameFeatures() throws Exception {
         String shards = dir.resolve("shards").toString();
-        PrepareJob.run(InferenceFixtures.spark(), PrepareSettings.from(JobConfig.load(PrepareSettings.DEFAULTS,
+        PrepareJob.run(LocalSpark.session(), PrepareSettings.from(JobConfig.load(PrepareSettings.DEFAULTS,
                 Optional.empty(), List.of("prepare.input=\"" + scenario.images + "\"", "prepare.output=\"" + shards + "\"",
                         "prepare.resolution=16", "prepare.patch=4", "prepare.val_fraction=0.25",
                         "prepare.progress_seconds=0", "prepare.min_shards=2"))), null);

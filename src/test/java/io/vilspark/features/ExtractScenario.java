@@ -32,9 +32,10 @@ import io.vilspark.checkpoint.NpyFile;
 import io.vilspark.checkpoint.TensorArrays;
 import io.vilspark.cli.VilCli;
 import io.vilspark.inference.ExecutorModels;
-import io.vilspark.inference.InferenceFixtures;
-import io.vilspark.inference.InferenceFixtures.Image;
 import io.vilspark.model.ViLConfig;
+import io.vilspark.testing.InferenceFixtures;
+import io.vilspark.testing.InferenceFixtures.Image;
+import io.vilspark.testing.LocalSpark;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -140,7 +141,7 @@ final class ExtractScenario {
         List<String> o = new ArrayList<>(List.of("extract.progress_seconds=0", "extract.images_per_partition=4",
                 "extract.batch_size=3"));
         o.addAll(List.of(overrides));
-        return ExtractJob.run(InferenceFixtures.spark(), model, input, out, ExtractSettings.load(Optional.empty(), o),
+        return ExtractJob.run(LocalSpark.session(), model, input, out, ExtractSettings.load(Optional.empty(), o),
                 new PrintWriter(new StringWriter()));
     }
 
@@ -149,7 +150,7 @@ final class ExtractScenario {
         List<String> files = new ArrayList<>();
         collectParquet(new Path(out), files);
         Map<String, Row> byKey = new LinkedHashMap<>();
-        for (Row r : InferenceFixtures.spark().read().parquet(files.toArray(String[]::new)).collectAsList()) {
+        for (Row r : LocalSpark.session().read().parquet(files.toArray(String[]::new)).collectAsList()) {
             Row previous = byKey.put(r.getString(r.fieldIndex("key")), r);
             assertNull(previous, "key " + r.getString(r.fieldIndex("key")) + " written twice");
         }

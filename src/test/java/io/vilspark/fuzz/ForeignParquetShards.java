@@ -21,7 +21,7 @@ import org.apache.parquet.schema.Type;
 import org.apache.parquet.schema.Types;
 
 /**
- * Parquet files written by Parquet's own writer with schemas that are not quite contract 1: each
+ * Parquet files written by Parquet's own writer with schemas that are not quite the shard schema: each
  * contract column kept, dropped, made nullable (with nulls), retyped, repeated or turned into a
  * group; extra and nested columns added; values that are right for the layout most of the time and
  * interesting integers or wrong-sized pixel blobs otherwise. Real files, so the reader's schema

@@ -1,10 +1,11 @@
 package io.vilspark.model;
 
-import static io.vilspark.model.ReferenceCase.assertClose;
+import static io.vilspark.testing.ReferenceCase.assertClose;
 
 import java.util.List;
 import java.util.Map;
 
+import io.vilspark.testing.ReferenceCase;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.autodiff.samediff.SDVariable;

@@ -1,11 +1,12 @@
 package io.vilspark.model;
 
-import static io.vilspark.model.ReferenceCase.assertClose;
+import static io.vilspark.testing.ReferenceCase.assertClose;
 
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import io.vilspark.testing.ReferenceCase;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;

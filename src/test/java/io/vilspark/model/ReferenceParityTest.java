@@ -1,6 +1,6 @@
 package io.vilspark.model;
 
-import static io.vilspark.model.ReferenceCase.assertClose;
+import static io.vilspark.testing.ReferenceCase.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,6 +15,7 @@ import io.vilspark.checkpoint.SafetensorsFile;
 import io.vilspark.checkpoint.StateDictFiles;
 import io.vilspark.checkpoint.TensorArrays;
 import io.vilspark.config.ModelConfigs;
+import io.vilspark.testing.ReferenceCase;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.params.ParameterizedTest;

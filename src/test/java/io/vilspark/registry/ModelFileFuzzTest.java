@@ -4,6 +4,7 @@ import io.vilspark.fuzz.FuzzCampaign;
 import io.vilspark.fuzz.ZipRepacker;
 import io.vilspark.model.ViLConfig;
 import io.vilspark.model.ViLModel;
+import io.vilspark.testing.IntegrationTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * mutations. A file loads or is refused with a ModelFileException that names it. Fewer inputs than
  * the other campaigns: each read builds a network.
  */
+@IntegrationTest
 class ModelFileFuzzTest {
 
     @TempDir

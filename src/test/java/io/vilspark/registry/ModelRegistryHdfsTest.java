@@ -18,12 +18,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import io.vilspark.retrain.RetrainLock;
+import io.vilspark.testing.IntegrationTest;
 import io.vilspark.testing.MiniHdfs;
+import io.vilspark.testing.RegistryFixtures;
 import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The registry and the retrain lock on a real HDFS (in-process MiniDFSCluster). */
+@IntegrationTest
 class ModelRegistryHdfsTest {
     @TempDir
     Path base;

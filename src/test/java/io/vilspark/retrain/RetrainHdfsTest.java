@@ -14,8 +14,10 @@ import java.util.List;
 import io.vilspark.data.DatasetManifest;
 import io.vilspark.registry.ModelRegistry;
 import io.vilspark.registry.ModelVersion;
+import io.vilspark.testing.FashionMnistShards;
+import io.vilspark.testing.IntegrationTest;
+import io.vilspark.testing.LocalSpark;
 import io.vilspark.testing.MiniHdfs;
-import io.vilspark.train.FashionMnistShards;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -25,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * vil retrain with data, holdout and registry on a real HDFS: a first version, then a fine-tune on the new
  * partition only ({@code --train-on new}), promoted; then nothing to do.
  */
+@IntegrationTest
 class RetrainHdfsTest {
     @TempDir
     Path base;
@@ -33,7 +36,7 @@ class RetrainHdfsTest {
     void retrainsWithEverythingOnHdfs() throws Exception {
         FashionMnistShards.assumeInstalled();
         try (MiniHdfs hdfs = new MiniHdfs(base)) {
-            SparkSession spark = FashionMnistShards.localSession();
+            SparkSession spark = LocalSpark.session();
             FileSystem fs = hdfs.fileSystem();
             String data = hdfs.uri("/landing/fm");
             String holdout = FashionMnistShards.prepare(spark, hdfs.uri("/datasets/holdout"), 256);

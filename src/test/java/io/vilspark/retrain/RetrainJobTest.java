@@ -23,7 +23,9 @@ import io.vilspark.data.DatasetManifest;
 import io.vilspark.registry.ModelFile;
 import io.vilspark.registry.ModelRegistry;
 import io.vilspark.registry.ModelVersion;
-import io.vilspark.train.FashionMnistShards;
+import io.vilspark.testing.FashionMnistShards;
+import io.vilspark.testing.IntegrationTest;
+import io.vilspark.testing.LocalSpark;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -40,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * runs, and a crash injected at each step followed by a resume. The tests share one registry, in order.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@IntegrationTest
 class RetrainJobTest {
     @TempDir
     static Path dir;
@@ -52,7 +55,7 @@ class RetrainJobTest {
     @BeforeAll
     static void setUp() throws Exception {
         FashionMnistShards.assumeInstalled();
-        spark = FashionMnistShards.localSession();
+        spark = LocalSpark.session();
         data = dir.resolve("landing").toString();
         FashionMnistShards.prepare(spark, data + "/2026-11-01", 256);
         holdout = data + "/2026-11-01";   // its val split (t10k images) is the fixed holdout
@@ -63,9 +66,6 @@ class RetrainJobTest {
     @AfterAll
     static void stop() {
         System.clearProperty(RetrainSteps.PROPERTY);
-        if (spark != null) {
-            spark.stop();
-        }
     }
 
     static RetrainJob.Settings settings(String runId, double margin) {

@@ -19,8 +19,10 @@ import io.vilspark.registry.ChampionPointer;
 import io.vilspark.registry.ModelFile;
 import io.vilspark.registry.ModelRegistry;
 import io.vilspark.registry.ModelVersion;
+import io.vilspark.testing.FashionMnistShards;
+import io.vilspark.testing.IntegrationTest;
+import io.vilspark.testing.LocalSpark;
 import io.vilspark.testing.VilChildJvm;
-import io.vilspark.train.FashionMnistShards;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -32,13 +34,14 @@ import org.junit.jupiter.api.io.TempDir;
  * pointer names a complete version, every listed version is complete, no decision recorded), and the same
  * run id then completes, taking over the dead run's lock at once and registering its version only once.
  */
+@IntegrationTest
 class RetrainKilledJvmTest {
     @TempDir
     Path dir;
 
     @Test
     void aRetrainKilledAtEachStepLeavesAConsistentRegistryAndTheSameRunIdCompletes() throws Exception {
-        SparkSession spark = FashionMnistShards.localSession();
+        SparkSession spark = LocalSpark.session();
         String landing = dir.resolve("landing").toString();
         String holdout = FashionMnistShards.prepare(spark, landing + "/2026-11-01", 256);
         String root = dir.resolve("registry").toString();

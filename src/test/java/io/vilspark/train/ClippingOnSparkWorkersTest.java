@@ -8,6 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.vilspark.testing.IntegrationTest;
+import io.vilspark.testing.LocalSpark;
+import io.vilspark.testing.TinyVil;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.api.Model;
@@ -22,6 +25,7 @@ import org.nd4j.linalg.dataset.DataSet;
  * Listeners set on a {@link SparkComputationGraph} travel with {@code ParameterAveragingTrainingMaster}'s
  * worker to the executors and run there, in order, before each worker's updater.
  */
+@IntegrationTest
 class ClippingOnSparkWorkersTest {
     private static final double MAX_NORM = 1e-4;
 
@@ -50,8 +54,7 @@ class ClippingOnSparkWorkersTest {
 
     @Test
     void theClippingListenerRunsOnTheWorkers() {
-        SparkSession spark = SparkSession.builder().master("local[2]").appName("vil train tests")
-                .config("spark.ui.enabled", "false").getOrCreate();
+        SparkSession spark = LocalSpark.session();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(4)
                 .batchSizePerWorker(4)

@@ -17,9 +17,11 @@ import java.util.HexFormat;
 import java.util.stream.Stream;
 
 import io.vilspark.registry.ModelFile;
+import io.vilspark.testing.FashionMnistShards;
+import io.vilspark.testing.IntegrationTest;
+import io.vilspark.testing.LocalSpark;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * recorded SHA-256, says so in one line naming the file, and continues from the previous good checkpoint, ending
  * where the undamaged run ended.
  */
+@IntegrationTest
 class DamagedCheckpointResumeTest {
     @TempDir
     static Path dir;
@@ -40,17 +43,10 @@ class DamagedCheckpointResumeTest {
     @BeforeAll
     static void trainTwoEpochs() throws Exception {
         FashionMnistShards.assumeInstalled();
-        spark = FashionMnistShards.localSession();
+        spark = LocalSpark.session();
         data = FashionMnistShards.prepare(spark, dir.resolve("fm").toString(), 256);
         finished = dir.resolve("finished");
         train(finished, false);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (spark != null) {
-            spark.stop();
-        }
     }
 
     @Test

@@ -10,6 +10,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.vilspark.testing.FashionMnistShards;
+import io.vilspark.testing.IntegrationTest;
+import io.vilspark.testing.LocalSpark;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.CollectionAccumulator;
 import org.deeplearning4j.nn.api.Model;
@@ -25,6 +28,7 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
  * rounds down; its worker used to stop at the frequency and leave the rest out), and the step
  * counter counts the steps taken.
  */
+@IntegrationTest
 class EpochCoverageTest {
     @TempDir
     static Path dir;
@@ -60,7 +64,7 @@ class EpochCoverageTest {
 
     @Test
     void everyImageOnceAndEveryStepCountedWhenRoundsDoNotDivideTheEpoch() throws Exception {
-        SparkSession spark = FashionMnistShards.localSession();
+        SparkSession spark = LocalSpark.session();
         int images = 100;
         String data = FashionMnistShards.prepare(spark, dir.resolve("fm").toString(), images);
         // 100 images in minibatches of 16: 7 minibatches; rounds of 3: DL4J makes 2 rounds of them

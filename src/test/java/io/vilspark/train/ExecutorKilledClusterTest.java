@@ -14,6 +14,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import io.vilspark.testing.ClusterTrainSubmission;
+import io.vilspark.testing.FashionMnistShards;
+import io.vilspark.testing.IntegrationTest;
+import io.vilspark.testing.LocalSpark;
+import io.vilspark.testing.StandaloneCluster;
 import io.vilspark.testing.VilChildJvm;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -26,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * held-out accuracy in the band of the undisturbed run.
  */
 @Tag("cluster")
+@IntegrationTest
 class ExecutorKilledClusterTest {
     static final long SUBMIT_TIMEOUT_SECONDS = 240;
     /** DL4J's averaging rounds are Spark jobs named after their call site; the driver's scheduler logs each at info */
@@ -39,7 +45,7 @@ class ExecutorKilledClusterTest {
         Path jobJar = StandaloneClusterTrainTest.input("VIL_TEST_JOB_JAR", "the job jar: mvn -Pjob-jar -DskipTests package");
         Path sparkHome = StandaloneClusterTrainTest.input("VIL_TEST_SPARK_HOME",
                 "a Spark distribution's jars: jobs/local-cluster spark-home");
-        String data = FashionMnistShards.prepare(FashionMnistShards.localSession(), dir.resolve("fm").toString(), 256);
+        String data = FashionMnistShards.prepare(LocalSpark.session(), dir.resolve("fm").toString(), 256);
         List<StandaloneCluster.Worker> workers = List.of(new StandaloneCluster.Worker(1, "2g", Map.of(), Map.of()),
                 new StandaloneCluster.Worker(1, "2g", Map.of(), Map.of()));
         try (StandaloneCluster cluster = new StandaloneCluster(dir.resolve("cluster"), sparkHome, workers)) {

@@ -17,6 +17,10 @@ import java.util.List;
 import javax.imageio.ImageIO;
 
 import io.vilspark.registry.ModelFile;
+import io.vilspark.testing.CrashAtStep;
+import io.vilspark.testing.FashionMnistShards;
+import io.vilspark.testing.IntegrationTest;
+import io.vilspark.testing.LocalSpark;
 import io.vilspark.testing.MiniHdfs;
 import org.apache.commons.lang3.exception.ExceptionUtils;
 import org.apache.hadoop.fs.FileSystem;
@@ -28,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * vil train against a real HDFS (in-process MiniDFSCluster): shards read from hdfs://, checkpoints,
  * metrics and curves written there, and a crashed run resumed from the checkpoint it left there.
  */
+@IntegrationTest
 class HdfsTrainTest {
     /** ceil(256 images / (32 x 2 minibatches)) = 4 averaging rounds of 2 steps. */
     static final int STEPS_PER_EPOCH = 8;
@@ -39,7 +44,7 @@ class HdfsTrainTest {
     void trainsFromShardsOnHdfsCheckpointsThereAndResumesFromThere() throws Exception {
         FashionMnistShards.assumeInstalled();
         try (MiniHdfs hdfs = new MiniHdfs(base)) {
-            SparkSession spark = FashionMnistShards.localSession();
+            SparkSession spark = LocalSpark.session();
             FileSystem fs = hdfs.fileSystem();
             String data = FashionMnistShards.prepare(spark, hdfs.uri("/datasets/fm"), 256);
             String out = hdfs.uri("/runs/fm");

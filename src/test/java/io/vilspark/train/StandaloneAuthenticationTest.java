@@ -16,6 +16,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
+import io.vilspark.testing.IntegrationTest;
+import io.vilspark.testing.SparkCountProbe;
+import io.vilspark.testing.StandaloneCluster;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and never runs; one with the secret runs its job. The secret appears on no command line.
  */
 @Tag("cluster")
+@IntegrationTest
 class StandaloneAuthenticationTest {
     private static final String SECRET_ENV = "_SPARK_AUTH_SECRET"; // where Spark looks for the secret besides its conf
     private static final String SECRET = "s3cret-for-the-test-" + Long.toHexString(System.nanoTime());

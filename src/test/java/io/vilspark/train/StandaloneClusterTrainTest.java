@@ -23,6 +23,11 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vilspark.testing.ClusterTrainSubmission;
+import io.vilspark.testing.FashionMnistShards;
+import io.vilspark.testing.IntegrationTest;
+import io.vilspark.testing.LocalSpark;
+import io.vilspark.testing.StandaloneCluster;
 import io.vilspark.train.gpu.GpuExecutorPlugin;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -44,6 +49,7 @@ import org.junit.jupiter.api.io.TempDir;
  * skipped elsewhere (an IDE), saying what to build.
  */
 @Tag("cluster")
+@IntegrationTest
 class StandaloneClusterTrainTest {
     static final String FAKE_NVIDIA_SMI = """
             #!/bin/sh
@@ -68,7 +74,7 @@ class StandaloneClusterTrainTest {
         Path jobJar = input("VIL_TEST_JOB_JAR", "the job jar: mvn -Pjob-jar -DskipTests package");
         Path sparkHome = input("VIL_TEST_SPARK_HOME", "a Spark distribution's jars: jobs/local-cluster spark-home");
         // one machine: a local folder is a path every node sees
-        String data = FashionMnistShards.prepare(FashionMnistShards.localSession(), dir.resolve("fm").toString(), 256);
+        String data = FashionMnistShards.prepare(LocalSpark.session(), dir.resolve("fm").toString(), 256);
 
         Path smi = dir.resolve("nvidia-smi");
         StandaloneCluster.writeExecutable(smi, FAKE_NVIDIA_SMI);

@@ -13,6 +13,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.vilspark.testing.FashionMnistShards;
+import io.vilspark.testing.IntegrationTest;
+import io.vilspark.testing.LocalSpark;
 import io.vilspark.testing.VilChildJvm;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -23,13 +26,14 @@ import org.junit.jupiter.api.io.TempDir;
  * in a new process continues from epoch 1 and finishes; what was complete (epoch 1's checkpoint, its metrics
  * line) is byte for byte as before, and no epoch is logged twice.
  */
+@IntegrationTest
 class TrainDriverKilledTest {
     @TempDir
     Path dir;
 
     @Test
     void aDriverKilledMidEpochResumesFromItsLastCompleteCheckpoint() throws Exception {
-        SparkSession spark = FashionMnistShards.localSession();
+        SparkSession spark = LocalSpark.session();
         String data = FashionMnistShards.prepare(spark, dir.resolve("fm").toString(), 256);
         Path out = dir.resolve("run");
         Path checkpoints = out.resolve("checkpoints");

@@ -15,15 +15,18 @@ import java.util.List;
 import javax.imageio.ImageIO;
 
 import io.vilspark.registry.ModelFile;
+import io.vilspark.testing.FashionMnistShards;
+import io.vilspark.testing.IntegrationTest;
+import io.vilspark.testing.LocalSpark;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** vil train on Spark local[2] with real Fashion-MNIST shards: metrics, curves, checkpoints, resume, divergence. */
+@IntegrationTest
 class TrainJobTest {
     @TempDir
     static Path dir;
@@ -36,15 +39,8 @@ class TrainJobTest {
     @BeforeAll
     static void prepareData() throws Exception {
         FashionMnistShards.assumeInstalled();
-        spark = FashionMnistShards.localSession();
+        spark = LocalSpark.session();
         data = FashionMnistShards.prepare(spark, dir.resolve("fm").toString(), 256);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (spark != null) {
-            spark.stop();
-        }
     }
 
     private static TrainJob.Result train(String out, boolean resume, List<String> extra) throws IOException {

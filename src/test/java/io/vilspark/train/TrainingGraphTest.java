@@ -11,6 +11,7 @@ import java.util.TreeSet;
 
 import io.vilspark.model.ReferenceNames;
 import io.vilspark.model.ViLGraph;
+import io.vilspark.testing.TinyVil;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.updater.graph.ComputationGraphUpdater;

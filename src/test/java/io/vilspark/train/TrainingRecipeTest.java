@@ -14,6 +14,7 @@ import com.typesafe.config.ConfigFactory;
 import io.vilspark.config.ConfigException;
 import io.vilspark.model.Pooling;
 import io.vilspark.model.ViLConfig;
+import io.vilspark.testing.TinyVil;
 import org.apache.spark.storage.StorageLevel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

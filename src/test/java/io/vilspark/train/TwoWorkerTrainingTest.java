@@ -20,7 +20,12 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 import io.vilspark.registry.ModelFile;
-import io.vilspark.train.WorkerSnapshots.Snapshot;
+import io.vilspark.testing.CrashAtStep;
+import io.vilspark.testing.FashionMnistShards;
+import io.vilspark.testing.IntegrationTest;
+import io.vilspark.testing.LocalSpark;
+import io.vilspark.testing.WorkerSnapshots.Snapshot;
+import io.vilspark.testing.WorkerSnapshots;
 import org.apache.commons.lang3.exception.ExceptionUtils;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
@@ -34,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * vil train with two workers under parameter averaging (Spark local[2]: two task slots), checked on the
  * workers' own models, which a {@link WorkerSnapshots} hook reports back from every minibatch.
  */
+@IntegrationTest
 class TwoWorkerTrainingTest {
     /**
      * 256 images in minibatches of 16 on 2 workers, averaged every 2: DL4J makes 4 averaging rounds of each
@@ -52,7 +58,7 @@ class TwoWorkerTrainingTest {
     @BeforeAll
     static void prepareData() throws Exception {
         FashionMnistShards.assumeInstalled();
-        spark = FashionMnistShards.localSession();
+        spark = LocalSpark.session();
         data = FashionMnistShards.prepare(spark, dir.resolve("fm").toString(), IMAGES);
     }
 

@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 
+import io.vilspark.testing.TinyVil;
 import org.deeplearning4j.nn.conf.serde.JsonMappers;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.schedule.ISchedule;

@@ -19,7 +19,7 @@ public final class ImageFileEncoder {
     private final ImageDecoder decoder;
     private final ResizeCrop resizeCrop;
 
-    /** An encoded image's contract-1 patch bytes, or why the file was skipped (then {@code patches} is null). */
+    /** An encoded image's patch bytes (shard schema order), or why the file was skipped (then {@code patches} is null). */
     public record Result(byte[] patches, SkipReason skipped, String detail) {
         public boolean ok() {
             return patches != null;

@@ -17,7 +17,7 @@ import scala.Tuple2;
 
 /**
  * The body of one shard's task, on an executor: reads each input of the shard (in key order),
- * decodes, resizes, crops and cuts it into patches, and yields the contract-1 rows one at a time,
+ * decodes, resizes, crops and cuts it into patches, and yields the shard rows one at a time,
  * so a task holds one image at a time, not its shard. Bad inputs become skip counts.
  */
 final class ShardEncoder implements FlatMapFunction<Iterator<Tuple2<Long, InputItem>>, Row> {

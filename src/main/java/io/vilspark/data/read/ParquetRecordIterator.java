@@ -21,7 +21,7 @@ import org.apache.parquet.schema.Type;
 
 /**
  * The shard records of a list of Parquet files, file after file, without Spark (parquet-hadoop's
- * record reader). Each file's schema is checked against contract 1 before its first row is read,
+ * record reader). Each file's schema is checked against the shard schema before its first row is read,
  * and only the contract's columns are decoded.
  */
 public final class ParquetRecordIterator implements Iterator<ShardRecord>, Closeable {

@@ -77,7 +77,7 @@ public final class ShardDatasets {
 
     /**
      * The rows of {@code <root>/<split>}: the contract columns in schema order, then the file each
-     * row came from (for error messages). The schema is checked against contract 1 here, on the driver.
+     * row came from (for error messages). The schema is checked against the shard schema here, on the driver.
      */
     public static Dataset<Row> rows(SparkSession spark, String root, String split) {
         String folder = new Path(root, split).toString();

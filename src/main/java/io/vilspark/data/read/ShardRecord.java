@@ -7,7 +7,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * One row of a patch shard (contract 1) and the file it came from (for messages).
+ * One row of a patch shard (the shard schema) and the file it came from (for messages).
  *
  * @param source file the row was read from; null when unknown
  */

@@ -1,5 +1,5 @@
 /**
- * The shard reader: prepared Parquet patch shards (contract 1) to DL4J minibatches, for training,
+ * The shard reader: prepared Parquet patch shards (the shard schema) to DL4J minibatches, for training,
  * evaluation and feature extraction.
  *
  * <p>One image's way: a Parquet row ({@link io.vilspark.data.read.ShardRecord}) is checked against

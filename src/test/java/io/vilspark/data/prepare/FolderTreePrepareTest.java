@@ -21,11 +21,16 @@ import javax.imageio.ImageIO;
 
 import io.vilspark.data.DatasetManifest;
 import io.vilspark.data.PatchLayout;
+import io.vilspark.testing.IntegrationTest;
+import io.vilspark.testing.PrepareRuns;
+import io.vilspark.testing.Shards;
+import io.vilspark.testing.TestImages;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Class-folder trees of real image files through the Spark job (local[2]). */
+@IntegrationTest
 class FolderTreePrepareTest {
     @TempDir
     Path dir;
@@ -91,7 +96,7 @@ class FolderTreePrepareTest {
         write(in.resolve("README.txt"), "loose file beside the class folders\n".getBytes()); // ignored, noted
 
         String out = dir.resolve("out").toString();
-        PrepareResult result = LocalSpark.run(in.toString(), out, 32, 16, "val_fraction=0.25", "seed=7",
+        PrepareResult result = PrepareRuns.run(in.toString(), out, 32, 16, "val_fraction=0.25", "seed=7",
                 "skipped_examples=2");
         DatasetManifest m = DatasetManifest.read(out, new Configuration());
 
@@ -179,7 +184,7 @@ class FolderTreePrepareTest {
         String out1 = dir.resolve("run1").toString();
         String out2 = dir.resolve("run2").toString();
         // tiny shards: several files per split, so the order across shard files is checked too
-        LocalSpark.run(in.toString(), out1, 32, 8, "min_shards=3");
+        PrepareRuns.run(in.toString(), out1, 32, 8, "min_shards=3");
         DatasetManifest m = DatasetManifest.read(out1, new Configuration());
         assertEquals(List.of("a", "b"), m.classes());
         assertEquals(15L, m.rows().get("train"));
@@ -206,7 +211,7 @@ class FolderTreePrepareTest {
             }
         }
 
-        LocalSpark.run(in.toString(), out2, 32, 8, "min_shards=3");
+        PrepareRuns.run(in.toString(), out2, 32, 8, "min_shards=3");
         for (String split : new String[] {"train", "val"}) {
             assertEquals(Shards.read(out1 + "/" + split), Shards.read(out2 + "/" + split), split);
         }
@@ -221,7 +226,7 @@ class FolderTreePrepareTest {
         writeSplitTree(in);
         Path out = dir.resolve("outputs/ds");
         Exception e = assertThrows(Exception.class,
-                () -> LocalSpark.run(in.toString(), out.toString(), 32, 8, "fail_on_key=\"val/b/img17.bmp\""));
+                () -> PrepareRuns.run(in.toString(), out.toString(), 32, 8, "fail_on_key=\"val/b/img17.bmp\""));
         assertTrue(String.valueOf(e.getMessage()).contains("injected failure (prepare.fail_on_key) at val/b/img17.bmp"),
                 e.getMessage());
         assertFalse(Files.exists(out), "no dataset folder");
@@ -229,12 +234,12 @@ class FolderTreePrepareTest {
             assertEquals(List.of(), left.toList(), "staging folder removed");
         }
         // the same output then prepares normally; a second run needs --overwrite
-        LocalSpark.run(in.toString(), out.toString(), 32, 8);
+        PrepareRuns.run(in.toString(), out.toString(), 32, 8);
         assertTrue(Files.exists(out.resolve(DatasetManifest.FILE_NAME)));
         BadSourceException exists = assertThrows(BadSourceException.class,
-                () -> LocalSpark.run(in.toString(), out.toString(), 32, 8));
+                () -> PrepareRuns.run(in.toString(), out.toString(), 32, 8));
         assertTrue(exists.getMessage().contains("already exists"), exists.getMessage());
-        LocalSpark.run(in.toString(), out.toString(), 32, 8, "overwrite=true");
+        PrepareRuns.run(in.toString(), out.toString(), 32, 8, "overwrite=true");
         try (Stream<Path> left = Files.list(out.getParent())) {
             assertEquals(List.of(out), left.toList(), "nothing beside the replaced dataset");
         }

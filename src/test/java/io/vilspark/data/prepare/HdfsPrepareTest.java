@@ -10,7 +10,11 @@ import java.util.List;
 
 import io.vilspark.data.DatasetManifest;
 import io.vilspark.data.PatchShardSchema;
+import io.vilspark.testing.IntegrationTest;
+import io.vilspark.testing.LocalSpark;
 import io.vilspark.testing.MiniHdfs;
+import io.vilspark.testing.PrepareRuns;
+import io.vilspark.testing.TestImages;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -20,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The job reading its images from and writing its shards to a real HDFS (in-process MiniDFSCluster). */
+@IntegrationTest
 class HdfsPrepareTest {
     @TempDir
     static Path base;
@@ -53,7 +58,7 @@ class HdfsPrepareTest {
         }
         put(fs, root + "/dog/empty.jpg", new byte[0]);
         String out = fs.getUri() + "/datasets/pets";
-        PrepareResult r = LocalSpark.run(root, out, 32, 16, "val_fraction=0.25");
+        PrepareResult r = PrepareRuns.run(root, out, 32, 16, "val_fraction=0.25");
         assertTrue(r.output().startsWith("hdfs://localhost:"), r.output()); // the NameNode listens on 127.0.0.1
 
         DatasetManifest m = DatasetManifest.read(out, fs.getConf());

@@ -1,6 +1,8 @@
 package io.vilspark.data.prepare;
 
 import io.vilspark.fuzz.FuzzCampaign;
+import io.vilspark.testing.IntegrationTest;
+import io.vilspark.testing.PrepareRuns;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * read whole) and the records read by {@link IdxCursor}. Headers that claim more records or pixels
  * than the file holds must be refused before anything is allocated for them.
  */
+@IntegrationTest
 class IdxFuzzTest {
     private static final int COUNT = 6;
     private static final int SIDE = 8;
@@ -70,7 +73,7 @@ class IdxFuzzTest {
                         }
                     }
                     Path input = folder.write(bytes);
-                    prepareUpToPixels(LocalSpark.settings(input.toUri().toString(), out, SIDE, 4), conf, input);
+                    prepareUpToPixels(PrepareRuns.settings(input.toUri().toString(), out, SIDE, 4), conf, input);
                 });
         result.assertBothOutcomes();
     }

@@ -14,11 +14,15 @@ import java.util.List;
 import java.util.zip.GZIPInputStream;
 
 import io.vilspark.data.DatasetManifest;
+import io.vilspark.testing.IntegrationTest;
+import io.vilspark.testing.PrepareRuns;
+import io.vilspark.testing.Shards;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** IDX input: Debian's dataset-fashion-mnist (full 60000 + 10000), and small IDX files written here. */
+@IntegrationTest
 class IdxPrepareTest {
     static final Path FASHION_MNIST = Path.of("/usr/share/datasets/fashion-mnist");
 
@@ -43,7 +47,7 @@ class IdxPrepareTest {
     void fashionMnistGivesAllRowsWithTheirPixelsUnchanged() throws Exception {
         assumeTrue(Files.isDirectory(FASHION_MNIST), "needs the Debian package dataset-fashion-mnist (.ci/run installs it)");
         String out = dir.resolve("fmnist").toString();
-        LocalSpark.run(FASHION_MNIST.toString(), out, 28, 4);
+        PrepareRuns.run(FASHION_MNIST.toString(), out, 28, 4);
         DatasetManifest m = DatasetManifest.read(out, new Configuration());
         assertEquals(60000L, m.rows().get("train"));
         assertEquals(10000L, m.rows().get("val"));
@@ -94,7 +98,7 @@ class IdxPrepareTest {
         writeIdx(in.resolve("t10k-images-idx3-ubyte"), 5, 5, 20, 30, false);
         writeIdx(in.resolve("t10k-labels-idx1-ubyte"), 5, 5, 0, 0, true);
         String out = dir.resolve("out").toString();
-        LocalSpark.run(in.toString(), out, 20, 10, "channels=3", "class_names=[a, b, c, d]");
+        PrepareRuns.run(in.toString(), out, 20, 10, "channels=3", "class_names=[a, b, c, d]");
         DatasetManifest m = DatasetManifest.read(out, new Configuration());
         assertEquals(10L, m.rows().get("train"));
         assertEquals(5L, m.rows().get("val"));
@@ -104,7 +108,7 @@ class IdxPrepareTest {
         assertEquals(3, m.channels());
 
         String limited = dir.resolve("limited").toString();
-        LocalSpark.run(in.toString(), limited, 20, 10, "limit=3");
+        PrepareRuns.run(in.toString(), limited, 20, 10, "limit=3");
         DatasetManifest l = DatasetManifest.read(limited, new Configuration());
         assertEquals(3L, l.rows().get("train"));
         assertEquals(3L, l.rows().get("val"));

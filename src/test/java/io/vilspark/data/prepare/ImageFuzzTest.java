@@ -1,6 +1,8 @@
 package io.vilspark.data.prepare;
 
 import io.vilspark.fuzz.FuzzCampaign;
+import io.vilspark.testing.IntegrationTest;
+import io.vilspark.testing.TestImages;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * is stored or skipped with a reason; nothing may escape the encoder, hang, or allocate beyond what
  * the pixel limit allows.
  */
+@IntegrationTest
 class ImageFuzzTest {
     private static final int RESOLUTION = 16;
     private static final int PATCH = 4;

@@ -10,11 +10,16 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import io.vilspark.data.DatasetManifest;
+import io.vilspark.testing.IntegrationTest;
+import io.vilspark.testing.PrepareRuns;
+import io.vilspark.testing.Shards;
+import io.vilspark.testing.TestImages;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** ImageNet's layout as distributed: train/<wnid>/*.JPEG, val/ flat with a ground-truth file. */
+@IntegrationTest
 class ImageNetLayoutPrepareTest {
     private static final List<String> WNIDS = List.of("n01440764", "n01443537", "n02119789");
 
@@ -61,7 +66,7 @@ class ImageNetLayoutPrepareTest {
         Files.writeString(dir.resolve("LOC_val_solution.csv"), csv); // Kaggle: beside ILSVRC/, found by itself
         Files.copy(dir.resolve("LOC_val_solution.csv"), root.getParent().resolve("LOC_val_solution.csv"));
         String out = dir.resolve("in1k").toString();
-        LocalSpark.run(root.toString(), out, 32, 16, "val_labels=\"" + dir.resolve("LOC_val_solution.csv") + "\"");
+        PrepareRuns.run(root.toString(), out, 32, 16, "val_labels=\"" + dir.resolve("LOC_val_solution.csv") + "\"");
         DatasetManifest m = DatasetManifest.read(out, new Configuration());
         assertEquals("imagenet", m.source().get("format"));
         assertEquals(WNIDS, m.classes());
@@ -89,7 +94,7 @@ class ImageNetLayoutPrepareTest {
         }
         Files.writeString(devkit.resolve(ValGroundTruth.DEVKIT_FILE), truth);
         String out = dir.resolve("in1k").toString();
-        LocalSpark.run(root.toString(), out, 32, 16, "format=imagenet",
+        PrepareRuns.run(root.toString(), out, 32, 16, "format=imagenet",
                 "val_labels=\"" + devkit.resolve(ValGroundTruth.DEVKIT_FILE) + "\"",
                 "devkit_classes=\"" + devkit.resolve("synsets.txt") + "\"");
         DatasetManifest m = DatasetManifest.read(out, new Configuration());

@@ -11,12 +11,16 @@ import java.util.List;
 
 import io.vilspark.cli.VilCli;
 import io.vilspark.data.DatasetManifest;
+import io.vilspark.testing.IntegrationTest;
+import io.vilspark.testing.LocalSpark;
+import io.vilspark.testing.TestImages;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** {@code vil prepare} and {@code vil bench-data prepare} as a user runs them. */
+@IntegrationTest
 class PrepareCommandTest {
     @TempDir
     Path dir;

@@ -10,10 +10,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import io.vilspark.config.ConfigException;
+import io.vilspark.testing.IntegrationTest;
+import io.vilspark.testing.PrepareRuns;
+import io.vilspark.testing.TestImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Inputs that cannot be prepared stop with one clear message, before anything is written. */
+@IntegrationTest
 class SourceErrorsTest {
     @TempDir
     Path dir;
@@ -21,7 +25,7 @@ class SourceErrorsTest {
     private String fails(Path input) {
         Path out = dir.resolve("out");
         BadSourceException e = assertThrows(BadSourceException.class,
-                () -> LocalSpark.run(input.toString(), out.toString(), 32, 16));
+                () -> PrepareRuns.run(input.toString(), out.toString(), 32, 16));
         assertFalse(Files.exists(out), "nothing written");
         assertFalse(e.getMessage().contains("\n"), "one line");
         return e.getMessage();
@@ -92,12 +96,12 @@ class SourceErrorsTest {
     @Test
     void badSettingsNameTheirKey() {
         ConfigException e = assertThrows(ConfigException.class,
-                () -> LocalSpark.settings("in", "out", 30, 16));
+                () -> PrepareRuns.settings("in", "out", 30, 16));
         assertEquals("prepare.resolution", e.key().orElseThrow());
         assertTrue(e.getMessage().contains("not a multiple of the patch size 16"), e.getMessage());
-        e = assertThrows(ConfigException.class, () -> LocalSpark.settings("in", "out", 32, 16, "compression=lz4"));
+        e = assertThrows(ConfigException.class, () -> PrepareRuns.settings("in", "out", 32, 16, "compression=lz4"));
         assertEquals("prepare.compression", e.key().orElseThrow());
-        e = assertThrows(ConfigException.class, () -> LocalSpark.settings("in", "out", 32, 16, "shards=3"));
+        e = assertThrows(ConfigException.class, () -> PrepareRuns.settings("in", "out", 32, 16, "shards=3"));
         assertTrue(e.getMessage().contains("prepare.shards"), e.getMessage());
     }
 }

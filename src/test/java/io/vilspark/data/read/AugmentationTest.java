@@ -13,6 +13,8 @@ import java.util.Random;
 import java.util.SplittableRandom;
 
 import io.vilspark.data.PatchLayout;
+import io.vilspark.testing.InMemoryShards;
+import io.vilspark.testing.TestShards;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.dataset.DataSet;
 

@@ -16,6 +16,8 @@ import io.vilspark.config.ModelConfigs;
 import io.vilspark.data.PatchLayout;
 import io.vilspark.model.ViLConfig;
 import io.vilspark.model.ViLModel;
+import io.vilspark.testing.ReferenceFiles;
+import io.vilspark.testing.TestShards;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +31,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * images normalised directly, so the reader's pixel order and normalisation are the model's.
  */
 class GoldenCaseReadTest {
-    private static final Path CASE = Path.of(System.getProperty("vil.reference.dir", "../shared/reference"), "tiny_rgb32");
+    private static final Path CASE = ReferenceFiles.file("tiny_rgb32");
 
     @TempDir
     Path root;

@@ -4,6 +4,7 @@ import io.vilspark.data.PatchLayout;
 import io.vilspark.fuzz.ForeignParquetShards;
 import io.vilspark.fuzz.FuzzCampaign;
 import io.vilspark.fuzz.Mutator;
+import io.vilspark.testing.IntegrationTest;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * written by Parquet itself, and byte mutations of real shards (footer, page headers, sizes). A file
  * is read or refused with a ShardDataException that names it.
  */
+@IntegrationTest
 class ParquetShardFuzzTest {
     private static final PatchLayout LAYOUT = new PatchLayout(1, 2, 2, 4);
     private static final int CLASSES = 3;

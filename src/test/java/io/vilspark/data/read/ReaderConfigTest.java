@@ -10,6 +10,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.vilspark.config.ConfigException;
 import io.vilspark.data.DatasetManifest;
+import io.vilspark.testing.TestShards;
 import org.junit.jupiter.api.Test;
 
 /** The reader's HOCON settings: defaults, partial blocks, and errors that name the key. */

@@ -12,6 +12,9 @@ import java.util.List;
 import io.vilspark.data.DatasetManifest;
 import io.vilspark.data.PatchLayout;
 import io.vilspark.model.ViLConfig;
+import io.vilspark.testing.IntegrationTest;
+import io.vilspark.testing.LocalSpark;
+import io.vilspark.testing.TestShards;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkException;
 import org.apache.spark.sql.Row;
@@ -23,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Every way a dataset can be wrong gives an error that names the file, column, row or setting. */
+@IntegrationTest
 class ReaderErrorsTest {
     private static final PatchLayout LAYOUT = new PatchLayout(1, 2, 2, 4);
     private static final ViLConfig MODEL =
@@ -56,7 +60,7 @@ class ReaderErrorsTest {
         manifest();
         ShardDataException e = assertThrows(ShardDataException.class, () -> open(ReadMode.EVAL));
         assertTrue(e.getMessage().endsWith("train: no such split folder"), e.getMessage());
-        ShardDataException spark = assertThrows(ShardDataException.class, () -> ShardDatasets.read(TestShards.spark(),
+        ShardDataException spark = assertThrows(ShardDataException.class, () -> ShardDatasets.read(LocalSpark.session(),
                 root.toString(), "train", MODEL, ReaderConfig.defaults(), ReadMode.EVAL, 0));
         assertTrue(spark.getMessage().endsWith("train: no such split folder"), spark.getMessage());
     }
@@ -77,7 +81,7 @@ class ReaderErrorsTest {
         assertTrue(local.getMessage().contains("column 'label' is bigint, expected int"), local.getMessage());
         assertTrue(local.getMessage().contains("missing column 'patch' (int)"), local.getMessage());
         ShardDataException spark = assertThrows(ShardDataException.class,
-                () -> ShardDatasets.read(TestShards.spark(), root.toString(), "train", MODEL, ReaderConfig.defaults(),
+                () -> ShardDatasets.read(LocalSpark.session(), root.toString(), "train", MODEL, ReaderConfig.defaults(),
                         ReadMode.EVAL, 0));
         assertTrue(spark.getMessage().contains("column 'label' is bigint, expected int"), spark.getMessage());
     }
@@ -94,7 +98,7 @@ class ReaderErrorsTest {
                 + "expected 64"), e.getMessage());
         assertTrue(e.getMessage().contains(".parquet: "), "names the file: " + e.getMessage());
         // through Spark the executor's error reaches the driver with the same text
-        SparkException spark = assertThrows(SparkException.class, () -> ShardDatasets.read(TestShards.spark(),
+        SparkException spark = assertThrows(SparkException.class, () -> ShardDatasets.read(LocalSpark.session(),
                 root.toString(), "train", MODEL, ReaderConfig.defaults().withBatchSize(1), ReadMode.EVAL, 0).count());
         ShardDataException cause = ShardDataException.findIn(spark);
         assertTrue(cause != null && cause.getMessage().contains("row 'bad/"), String.valueOf(spark.getMessage()));

@@ -13,6 +13,10 @@ import java.util.List;
 
 import io.vilspark.data.PatchLayout;
 import io.vilspark.model.ViLConfig;
+import io.vilspark.testing.InMemoryShards;
+import io.vilspark.testing.IntegrationTest;
+import io.vilspark.testing.LocalSpark;
+import io.vilspark.testing.TestShards;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.SparkSession;
@@ -26,6 +30,7 @@ import org.nd4j.linalg.dataset.DataSet;
  * The Spark path: executors read the Parquet files and build the minibatches; only small
  * summaries (keys, labels, checksums) come back to the driver in these tests.
  */
+@IntegrationTest
 class ShardDatasetsSparkTest {
     private static final int SIZE = 8;
     private static final int CLASSES = 5;
@@ -56,7 +61,7 @@ class ShardDatasetsSparkTest {
     }
 
     static JavaRDD<DataSet> read(String split, ReaderConfig config, ReadMode mode, int epoch) throws IOException {
-        return ShardDatasets.read(TestShards.spark(), root.toString(), split, model, config, mode, epoch);
+        return ShardDatasets.read(LocalSpark.session(), root.toString(), split, model, config, mode, epoch);
     }
 
     @Test
@@ -64,7 +69,7 @@ class ShardDatasetsSparkTest {
         ReaderConfig config = ReaderConfig.defaults().withBatchSize(4);
         JavaRDD<DataSet> rdd = read("val", config, ReadMode.EVAL, 0);
         assertTrue(rdd.getNumPartitions() > 1, rdd.getNumPartitions() + " partitions");
-        SparkSession spark = TestShards.spark();
+        SparkSession spark = LocalSpark.session();
         LongAccumulator converted = spark.sparkContext().longAccumulator("images converted on executors");
         List<String> fromSpark = rdd.flatMap(ds -> {
             converted.add(ds.numExamples());
@@ -86,7 +91,7 @@ class ShardDatasetsSparkTest {
         ReaderConfig config = ReaderConfig.defaults().withBatchSize(5);
         ReaderPlan plan = ReaderPlan.create(io.vilspark.data.DatasetManifest.read(root.toString(), new Configuration()),
                 model, config, ReadMode.EVAL, 0, root.toString());
-        org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> df = TestShards.spark().read()
+        org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> df = LocalSpark.session().read()
                 .parquet(root.resolve("val").toString());
         df = df.select(df.col("pixels"), org.apache.spark.sql.functions.lit(7).as("extra"), df.col("channels"),
                 df.col("patch"), df.col("grid_w"), df.col("grid_h"), df.col("label"), df.col("key"));

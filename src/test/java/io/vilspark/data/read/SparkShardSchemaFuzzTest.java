@@ -3,6 +3,8 @@ package io.vilspark.data.read;
 import io.vilspark.data.PatchLayout;
 import io.vilspark.fuzz.ForeignParquetShards;
 import io.vilspark.fuzz.FuzzCampaign;
+import io.vilspark.testing.IntegrationTest;
+import io.vilspark.testing.LocalSpark;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * with {@link RecordCheck} on the rows: the data is read or refused with a ShardDataException. Few
  * inputs, each is a Spark job; damaged bytes are {@link ParquetShardFuzzTest}'s.
  */
+@IntegrationTest
 class SparkShardSchemaFuzzTest {
     private static final PatchLayout LAYOUT = new PatchLayout(1, 2, 2, 4);
 
@@ -30,7 +33,7 @@ class SparkShardSchemaFuzzTest {
     void foreignSchemasAreReadOrRefusedByName() throws Exception {
         ForeignParquetShards shards = new ForeignParquetShards(1, LAYOUT.gridH(), LAYOUT.gridW(), LAYOUT.patch(),
                 LAYOUT.channels());
-        SparkSession spark = TestShards.spark();
+        SparkSession spark = LocalSpark.session();
         RecordCheck check = new RecordCheck(LAYOUT, 3, true);
         AtomicInteger dataset = new AtomicInteger();
         FuzzCampaign.Result result = FuzzCampaign.named("spark-shard-schema")
