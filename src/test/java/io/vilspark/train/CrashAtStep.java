@@ -1,6 +1,7 @@
 package io.vilspark.train;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /** A training hook that fails every worker task reaching {@code step}: a run that dies in the middle of an epoch. */
 final class CrashAtStep extends GraphTrainingHook {
@@ -13,7 +14,7 @@ final class CrashAtStep extends GraphTrainingHook {
     }
 
     @Override
-    protected void before(ComputationGraph graph) {
+    protected void before(ComputationGraph graph, MultiDataSet minibatch) {
         int at = graph.getConfiguration().getIterationCount();
         if (at >= step) {
             throw new IllegalStateException(MESSAGE + " at step " + at);
