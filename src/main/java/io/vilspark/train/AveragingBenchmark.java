@@ -10,15 +10,11 @@ import io.vilspark.model.ViLConfig;
 import io.vilspark.model.ViLGraph;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.CollectionAccumulator;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
-import org.deeplearning4j.spark.impl.graph.dataset.DataSetToMultiDataSetFn;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.dataset.api.MultiDataSet;
 import scala.Tuple2;
 
 /**
@@ -92,22 +88,19 @@ public final class AveragingBenchmark {
         TrainingRecipe recipe = recipe(workers);
         int steps = (plan.warmupRounds() + plan.rounds()) * plan.averagingFrequency();
         ComputationGraph graph = ViLGraph.newNetwork(TrainingGraph.configuration(plan.model(), recipe, steps, plan.seed()));
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        List<JavaRDD<MultiDataSet>> cached = new ArrayList<>();
+        List<JavaRDD<DataSet>> cached = new ArrayList<>();
         try {
             if (plan.warmupRounds() > 0) {
-                JavaRDD<MultiDataSet> warmup = minibatches(workers, plan.warmupRounds(), recipe);
+                JavaRDD<DataSet> warmup = minibatches(workers, plan.warmupRounds(), recipe);
                 cached.add(warmup);
-                SparkComputationGraph net = ParameterAveraging.network(jsc, graph, recipe, 0, List.of());
-                net.fitMultiDataSet(warmup);
-                graph = net.getNetwork();
+                new ParameterAveraging(spark, recipe, List.of()).trainEpoch(graph, warmup, "bench warm-up");
             }
-            JavaRDD<MultiDataSet> timed = minibatches(workers, plan.rounds(), recipe);
+            JavaRDD<DataSet> timed = minibatches(workers, plan.rounds(), recipe);
             cached.add(timed);
             CollectionAccumulator<WorkerFitTimer.Fit> fits = spark.sparkContext().collectionAccumulator("bench-train fits");
-            SparkComputationGraph net = ParameterAveraging.network(jsc, graph, recipe, 1, List.of(new WorkerFitTimer(fits)));
+            ParameterAveraging averaging = new ParameterAveraging(spark, recipe, List.of(new WorkerFitTimer(fits)));
             long t0 = System.nanoTime();
-            net.fitMultiDataSet(timed);
+            averaging.trainEpoch(graph, timed, "bench");
             double seconds = (System.nanoTime() - t0) / 1e9;
 
             WorkerFitTimer.Summary s = WorkerFitTimer.Summary.of(fits.value());
@@ -125,10 +118,10 @@ public final class AveragingBenchmark {
 
     /**
      * Exactly {@code rounds x averagingFrequency} full minibatches in each of {@code workers} partitions, cached
-     * as DL4J caches training data: what each worker trains. The train split's minibatches are repeated when
+     * as training caches an epoch's minibatches: what each worker trains. The train split's minibatches are repeated when
      * it holds fewer.
      */
-    private JavaRDD<MultiDataSet> minibatches(int workers, int rounds, TrainingRecipe recipe) throws IOException {
+    private JavaRDD<DataSet> minibatches(int workers, int rounds, TrainingRecipe recipe) throws IOException {
         int batch = plan.batchPerWorker();
         long total = (long) workers * rounds * plan.averagingFrequency();
         JavaRDD<DataSet> pool = ShardDatasets.read(spark, plan.data(), "train", plan.model(), recipe.readerConfig(),
@@ -140,7 +133,7 @@ public final class AveragingBenchmark {
                 throw new IllegalArgumentException(plan.data() + "/train holds no full minibatch of " + batch + " images");
             }
             // position p of the total goes to worker p % workers (HashPartitioner of a Long key)
-            JavaRDD<MultiDataSet> spread = pool.zipWithIndex()
+            JavaRDD<DataSet> spread = pool.zipWithIndex()
                     .flatMapToPair(t -> {
                         List<Tuple2<Long, DataSet>> copies = new ArrayList<>();
                         for (long p = t._2(); p < total; p += available) {
@@ -149,8 +142,7 @@ public final class AveragingBenchmark {
                         return copies.iterator();
                     })
                     .partitionBy(new HashPartitioner(workers))
-                    .values()
-                    .map(new DataSetToMultiDataSetFn());
+                    .values();
             spread.persist(StorageLevel.MEMORY_ONLY_SER());
             spread.count();
             return spread;

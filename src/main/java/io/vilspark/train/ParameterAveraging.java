@@ -3,56 +3,132 @@ package io.vilspark.train;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.spark.api.RDDTrainingApproach;
-import org.deeplearning4j.spark.api.Repartition;
-import org.deeplearning4j.spark.api.TrainingHook;
-import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
-import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
 
 /**
- * How a recipe trains on Spark: the network wrapped for DL4J parameter averaging with the recipe's
- * workers, batch per worker, averaging frequency and prefetch, updater state averaged too, workers that
- * keep the driver's step ({@link StepKeepingTrainingMaster}) and global gradient-norm clipping on the
- * workers. Used by {@code vil train} and {@code vil bench-train}, so the benchmark times what training runs.
+ * Parameter averaging on Spark's own API, as {@code vil train} and {@code vil bench-train} run it. Per
+ * averaging round the driver broadcasts the network's parameters, updater state and step counter; every
+ * worker (a partition of the epoch's minibatches) trains its share of the round on its executor's cached
+ * network ({@link AveragingWorker}); {@code treeAggregate} sums what they return, and the driver divides
+ * and goes on from the step of the worker that took the most. Each round is one Spark job in the job group
+ * {@link #JOB_GROUP}, described as {@code train epoch E/N, round R/M}.
  */
 public final class ParameterAveraging {
-    private ParameterAveraging() {
+    /** The Spark job group of every averaging round (cancel it to stop a run's training). */
+    public static final String JOB_GROUP = "vil-train";
+
+    /** What one epoch's training did. */
+    public record EpochTraining(int rounds, long minibatches, long images, double meanLoss) {
+    }
+
+    private final JavaSparkContext spark;
+    private final TrainingRecipe recipe;
+    private final List<TrainingListener> listeners;
+    private final List<GraphTrainingHook> hooks;
+
+    /**
+     * @param listeners DL4J listeners set on each worker's network, in this order (serializable: they travel
+     *                  with the round's tasks); {@link #listenersOf} gives the recipe's
+     * @param hooks     called on the workers before and after every minibatch
+     */
+    public ParameterAveraging(SparkSession spark, TrainingRecipe recipe, List<? extends TrainingListener> listeners,
+                              List<? extends GraphTrainingHook> hooks) {
+        this.spark = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        this.recipe = recipe;
+        this.listeners = List.copyOf(listeners);
+        this.hooks = List.copyOf(hooks);
+    }
+
+    /** Training as the recipe says, with its listeners ({@link #listenersOf}). */
+    public ParameterAveraging(SparkSession spark, TrainingRecipe recipe, List<? extends GraphTrainingHook> hooks) {
+        this(spark, recipe, listenersOf(recipe), hooks);
+    }
+
+    /** The worker listeners a recipe asks for: global gradient-norm clipping when {@code train.grad_clip} is set. */
+    public static List<TrainingListener> listenersOf(TrainingRecipe recipe) {
+        List<TrainingListener> listeners = new ArrayList<>();
+        if (recipe.clipsGradients()) {
+            listeners.add(new GlobalGradientNormClipping(recipe.gradClip()));
+        }
+        return listeners;
     }
 
     /**
-     * @param data     minibatches of {@code batch_per_worker} images in {@code workers} partitions
-     *                 (the reader's RDD in {@code workers} partitions)
-     * @param epoch    seeds the split of the data into averaging rounds: a resumed run splits epoch e as an
-     *                 uninterrupted one
-     * @param hooks    DL4J training hooks to run on the workers around every minibatch
+     * Trains {@code graph} (the driver's network, updated in place) on every minibatch of {@code minibatches}
+     * once, one partition per worker. The minibatches are kept at the recipe's {@code train.data_cache} level
+     * while the rounds draw from them, unless the caller cached them already.
+     *
+     * @param label names the epoch in the rounds' job descriptions, e.g. {@code epoch 3/5}
      */
-    public static SparkComputationGraph network(JavaSparkContext spark, ComputationGraph graph, TrainingRecipe recipe,
-                                                int epoch, List<? extends TrainingHook> hooks) {
-        SparkComputationGraph net = new SparkComputationGraph(spark, graph, trainingMaster(recipe, epoch, hooks));
-        if (recipe.clipsGradients()) {
-            net.setListeners(new GlobalGradientNormClipping(recipe.gradClip()));
+    public EpochTraining trainEpoch(ComputationGraph graph, JavaRDD<DataSet> minibatches, String label) {
+        InPlaceGraphUpdater.install(graph);
+        boolean cachedByCaller = !minibatches.getStorageLevel().equals(StorageLevel.NONE());
+        StorageLevel level = recipe.dataStorageLevel();
+        if (!cachedByCaller && level != null) {
+            minibatches.persist(level);
         }
-        return net;
+        try {
+            spark.setJobDescription("train " + label + ": counting minibatches");
+            long[] perWorker = minibatches
+                    .mapPartitions(it -> {
+                        long n = 0;
+                        for (; it.hasNext(); it.next()) {
+                            n++;
+                        }
+                        return List.of(n).iterator();
+                    })
+                    .collect().stream().mapToLong(Long::longValue).toArray();
+            RoundPlan plan = new RoundPlan(perWorker, recipe.averagingFrequency());
+            double lossSum = 0;
+            long trained = 0;
+            long images = 0;
+            for (int round = 0; round < plan.rounds(); round++) {
+                RoundSums sums = round(graph, minibatches, plan, round,
+                        "train " + label + ", round " + (round + 1) + "/" + plan.rounds());
+                lossSum += sums.lossSum();
+                trained += sums.minibatches();
+                images += sums.images();
+            }
+            graph.incrementEpochCount();
+            return new EpochTraining(plan.rounds(), trained, images, trained == 0 ? Double.NaN : lossSum / trained);
+        } finally {
+            spark.setJobDescription(null);
+            if (!cachedByCaller && level != null) {
+                minibatches.unpersist(false);
+            }
+        }
     }
 
-    private static ParameterAveragingTrainingMaster trainingMaster(TrainingRecipe recipe, int epoch,
-                                                                   List<? extends TrainingHook> hooks) {
-        // the reader yields minibatches of batch_per_worker already; workers = partitions
-        ParameterAveragingTrainingMaster.Builder builder =
-                new ParameterAveragingTrainingMaster.Builder(recipe.workers(), recipe.batchPerWorker())
-                        .batchSizePerWorker(recipe.batchPerWorker())
-                        .averagingFrequency(recipe.averagingFrequency())
-                        .workerPrefetchNumBatches(recipe.prefetch())
-                        .saveUpdater(true)
-                        .rddTrainingApproach(RDDTrainingApproach.Direct)
-                        .storageLevel(recipe.dataStorageLevel())
-                        .repartionData(Repartition.Never)
-                        .rngSeed(recipe.seed() * 1_000_003L + epoch);
-        if (!hooks.isEmpty()) {
-            builder.trainingHooks(new ArrayList<>(hooks)); // serialisable, goes to the workers
+    private RoundSums round(ComputationGraph graph, JavaRDD<DataSet> minibatches, RoundPlan plan, int round,
+                            String description) {
+        Broadcast<ModelState> start = spark.broadcast(ModelState.of(graph));
+        spark.setJobGroup(JOB_GROUP, description, false);
+        try {
+            AveragingWorker worker = new AveragingWorker(start, plan, round, recipe.batchPerWorker(), recipe.prefetch(),
+                    listeners, hooks);
+            RoundSums sums = minibatches.mapPartitionsWithIndex(worker, true)
+                    .treeAggregate(new RoundSums(), RoundSums::add, RoundSums::add);
+            if (sums.workers() > 0) {
+                graph.setParams(sums.meanParams());
+                INDArray updater = sums.meanUpdaterState();
+                if (updater != null) {
+                    graph.getUpdater().getStateViewArray().assign(updater);
+                }
+                graph.getConfiguration().setIterationCount(
+                        graph.getConfiguration().getIterationCount() + sums.mostSteps());
+            }
+            return sums;
+        } finally {
+            spark.clearJobGroup();
+            start.destroy();
         }
-        return new StepKeepingTrainingMaster(builder);
     }
 }

@@ -28,14 +28,11 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.spark.api.TrainingHook;
-import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
-import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.dataset.DataSet;
 
 /**
- * {@code vil train}: the ViL network trained on the executors with DL4J's parameter averaging.
- * Each executor reads its own shards (the reader's RDD), trains {@code averaging_frequency}
+ * {@code vil train}: the ViL network trained on the executors with parameter averaging
+ * ({@link ParameterAveraging}). Each executor reads its own shards (the reader's RDD), trains {@code averaging_frequency}
  * minibatches, and the driver averages parameters and updater state. After every epoch: validation
  * loss and top-1/top-5, a line in {@code metrics.jsonl}, {@code curves.png} and a checkpoint.
  */
@@ -66,17 +63,17 @@ public final class TrainJob {
 
     private final SparkSession spark;
     private final PrintStream out;
-    private final List<TrainingHook> hooks;
+    private final List<GraphTrainingHook> hooks;
 
     public TrainJob(SparkSession spark, PrintStream out) {
         this(spark, out, List.of());
     }
 
     /**
-     * @param hooks DL4J training hooks, shipped to the workers and called there before and after every
-     *              minibatch (measurements, tests that look at the workers' models)
+     * @param hooks shipped to the workers and called there before and after every minibatch
+     *              (measurements, tests that look at the workers' models)
      */
-    public TrainJob(SparkSession spark, PrintStream out, List<? extends TrainingHook> hooks) {
+    public TrainJob(SparkSession spark, PrintStream out, List<? extends GraphTrainingHook> hooks) {
         this.spark = spark;
         this.out = out;
         this.hooks = List.copyOf(hooks);
@@ -121,13 +118,11 @@ public final class TrainJob {
         checkpoints.checkWritable();
 
         ReaderConfig reader = recipe.readerConfig();
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        SparkComputationGraph sparkNet = null;
         out.printf("train: %s on %s: %,d training images, %d steps/epoch, %d epochs, global batch %d (%d worker(s) x %d), "
                         + "peak lr %.3g%n", describe(config), s.data(), trainImages, stepsPerEpoch, recipe.epochs(),
                 recipe.globalBatch(), recipe.workers(), recipe.batchPerWorker(), recipe.peakLr());
 
-        List<TrainingHook> workerHooks = new ArrayList<>(hooks);
+        List<GraphTrainingHook> workerHooks = new ArrayList<>(hooks);
         if (spark.sparkContext().isLocal()) {
             // the workers are threads of this JVM: share its cores out among them
             int cores = Runtime.getRuntime().availableProcessors();
@@ -137,9 +132,10 @@ public final class TrainJob {
             workerHooks.add(new WorkerThreads(spark.sparkContext().conf().getInt("spark.task.cpus", 1)));
         }
 
-        int rounds = stepsPerEpoch / recipe.averagingFrequency();
+        int rounds = Math.max(1, stepsPerEpoch / recipe.averagingFrequency());
         long imagesPerRound = (long) recipe.globalBatch() * recipe.averagingFrequency();
         String model = new Path(s.out(), "model.zip").toString();
+        ParameterAveraging averaging = new ParameterAveraging(spark, recipe, workerHooks);
         TrainingProgress progress = new TrainingProgress(out, 15);
         spark.sparkContext().addSparkListener(progress);
         try {
@@ -148,25 +144,22 @@ public final class TrainJob {
                 long t0 = System.nanoTime();
                 JavaRDD<DataSet> train = ShardDatasets.read(spark, s.data(), "train", config, reader, ReadMode.TRAIN, epoch,
                         recipe.workers());
-                // a training master per epoch, seeded by the epoch: a resumed run splits epoch e as an uninterrupted one
-                sparkNet = ParameterAveraging.network(jsc, graph, recipe, epoch, workerHooks);
-                sparkNet.fit(train);
-                graph = sparkNet.getNetwork();
+                // the reader's order is fixed by the epoch: a resumed run trains epoch e as an uninterrupted one
+                double trainLoss = averaging.trainEpoch(graph, train, "epoch " + (epoch + 1) + "/" + recipe.epochs())
+                        .meanLoss();
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 progress.endEpoch();
-                double trainLoss = sparkNet.getScore();
-                if (!Double.isFinite(trainLoss) || sparkNet.getNetwork().params().isInfinite().any()
-                        || sparkNet.getNetwork().params().isNaN().any()) {
+                if (!Double.isFinite(trainLoss) || graph.params().isInfinite().any() || graph.params().isNaN().any()) {
                     throw new NonFiniteLossException("training loss became " + trainLoss + " in epoch " + (epoch + 1)
                             + "; stopped. The last good checkpoint stays in " + new Path(s.out(), "checkpoints")
                             + " (lower train.lr or check the data)");
                 }
-                EpochMetrics m = validate(sparkNet, s.data(), config, reader, manifest, epoch + 1, trainLoss, seconds,
+                EpochMetrics m = validate(graph, s.data(), config, reader, manifest, epoch + 1, trainLoss, seconds,
                         trainImages);
                 out.printf("train: epoch %d/%d: train loss %.4f, val loss %.4f, val top-1 %.4f, top-5 %.4f, "
                                 + "%.1f images/s, lr %.3g%n", m.epoch(), recipe.epochs(), m.trainLoss(), m.valLoss(),
                         m.valTop1(), m.valTop5(), m.imagesPerSecond(), m.lr());
-                ViLModel trained = new ViLModel(config, sparkNet.getNetwork());
+                ViLModel trained = new ViLModel(config, graph);
                 try {
                     metrics.append(m);
                     TrainingCurves.write(new Path(s.out(), "curves.png").toString(), metrics.epochs(), hadoop);
@@ -189,18 +182,20 @@ public final class TrainJob {
         return new Result(model, metrics.epochs());
     }
 
-    private EpochMetrics validate(SparkComputationGraph sparkNet, String data, ViLConfig config, ReaderConfig reader,
+    private EpochMetrics validate(ComputationGraph net, String data, ViLConfig config, ReaderConfig reader,
                                   DatasetManifest manifest, int epoch, double trainLoss, double seconds,
                                   long trainImages) throws IOException {
         JavaRDD<DataSet> val = ShardDatasets.read(spark, data, "val", config, reader, ReadMode.EVAL, 0);
         val.cache();
         try {
             // loss and accuracy in one pass over the validation images
-            var evaluations = sparkNet.doEvaluation(val, reader.batchSize(),
-                    new Evaluation(manifest.classes(), Math.min(5, config.numClasses())), new CrossEntropyEvaluation());
-            Evaluation eval = (Evaluation) evaluations[0];
-            double valLoss = ((CrossEntropyEvaluation) evaluations[1]).meanLoss();
-            ComputationGraph net = sparkNet.getNetwork();
+            JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+            jsc.setJobDescription("validate epoch " + epoch);
+            ValidationPass.Result result = ValidationPass.run(jsc, net, val, manifest.classes(),
+                    Math.min(5, config.numClasses()));
+            jsc.setJobDescription(null);
+            var eval = result.accuracy();
+            double valLoss = result.loss().meanLoss();
             long step = net.getConfiguration().getIterationCount();
             double lr = net.getLayer(0).conf().getLayer().getUpdaterByParam(
                     net.getLayer(0).paramTable().keySet().iterator().next()).getLearningRate(

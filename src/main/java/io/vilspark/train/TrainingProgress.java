@@ -12,18 +12,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobEnd;
 import org.apache.spark.scheduler.SparkListenerJobStart;
-import org.apache.spark.scheduler.StageInfo;
-import scala.collection.JavaConverters;
 
 /**
- * Progress of one epoch on the driver. Parameter averaging runs one Spark job per averaging round
- * (every worker trains {@code averaging_frequency} minibatches, then the driver averages by a
- * tree aggregation), so finished aggregation jobs count finished rounds (the epoch's other jobs, such
- * as DL4J counting the data, do not): a periodic line with rounds done, images/s and ETA.
+ * Progress of one epoch on the driver. Parameter averaging runs one Spark job per averaging round, in
+ * the job group {@link ParameterAveraging#JOB_GROUP}, so finished jobs of that group count finished
+ * rounds (the epoch's other jobs, such as counting the data or validating, do not): a periodic line
+ * with rounds done, images/s and ETA.
  */
 final class TrainingProgress extends SparkListener implements AutoCloseable {
-    /** The call site Spark names a round's stages after. */
-    static final String ROUND_CALL_SITE = "treeAggregate at ParameterAveragingTrainingMaster";
+    /** The local property that holds a job's group (SparkContext.SPARK_JOB_GROUP_ID). */
+    private static final String JOB_GROUP_PROPERTY = "spark.jobGroup.id";
     private final AtomicInteger jobsDone = new AtomicInteger();
     private final Set<Integer> roundJobs = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -59,11 +57,9 @@ final class TrainingProgress extends SparkListener implements AutoCloseable {
 
     @Override
     public void onJobStart(SparkListenerJobStart jobStart) {
-        for (StageInfo stage : JavaConverters.seqAsJavaList(jobStart.stageInfos())) {
-            if (stage.name().startsWith(ROUND_CALL_SITE)) {
-                roundJobs.add(jobStart.jobId());
-                return;
-            }
+        if (jobStart.properties() != null
+                && ParameterAveraging.JOB_GROUP.equals(jobStart.properties().getProperty(JOB_GROUP_PROPERTY))) {
+            roundJobs.add(jobStart.jobId());
         }
     }
 

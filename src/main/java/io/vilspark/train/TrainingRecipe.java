@@ -129,7 +129,7 @@ public record TrainingRecipe(int epochs, int globalBatch, int workers, int batch
      * Optimizer steps per epoch: every step takes {@code global_batch} images ({@code batch_per_worker}
      * on each worker at once), so an epoch is {@code ceil(trainImages / global_batch)} steps, as the
      * reference counts them (each worker trains all of its round's minibatches and the driver follows
-     * the steps taken: {@link StepKeepingTrainingMaster}). A worker's last minibatch of a round may
+     * the steps taken: {@link ParameterAveraging}). A worker's last minibatch may
      * be short, so with several workers an epoch can take a step or two more.
      */
     public int stepsPerEpoch(long trainImages) {

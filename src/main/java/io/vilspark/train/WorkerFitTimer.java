@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import org.apache.spark.TaskContext;
 import org.apache.spark.util.CollectionAccumulator;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
  * A training hook that measures, on the workers, the time each minibatch's {@code fit} takes (forward,
@@ -59,12 +60,12 @@ public final class WorkerFitTimer extends GraphTrainingHook {
     }
 
     @Override
-    protected void before(ComputationGraph graph) {
+    protected void before(ComputationGraph graph, MultiDataSet minibatch) {
         started = System.nanoTime();
     }
 
     @Override
-    protected void after(ComputationGraph graph) {
+    protected void after(ComputationGraph graph, MultiDataSet minibatch) {
         long nanos = System.nanoTime() - started;
         TaskContext task = TaskContext.get();
         sink.add(new Fit(task.stageId(), task.partitionId(), nanos));

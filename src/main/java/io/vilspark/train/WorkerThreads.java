@@ -3,6 +3,7 @@ package io.vilspark.train;
 import io.vilspark.inference.NativeThreads;
 import io.vilspark.model.BatchThreads;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
  * Sets a cluster worker's threads before it trains: its minibatches split over the task's
@@ -19,7 +20,7 @@ final class WorkerThreads extends GraphTrainingHook {
     }
 
     @Override
-    protected void before(ComputationGraph graph) {
+    protected void before(ComputationGraph graph, MultiDataSet minibatch) {
         if (BatchThreads.get() != threads) {
             NativeThreads.splitBatches(threads);
         }

@@ -2,6 +2,7 @@ package io.vilspark.testing;
 
 import io.vilspark.train.GraphTrainingHook;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /** A training hook that fails every worker task reaching {@code step}: a run that dies in the middle of an epoch. */
 public final class CrashAtStep extends GraphTrainingHook {
@@ -14,7 +15,7 @@ public final class CrashAtStep extends GraphTrainingHook {
     }
 
     @Override
-    protected void before(ComputationGraph graph) {
+    protected void before(ComputationGraph graph, MultiDataSet minibatch) {
         int at = graph.getConfiguration().getIterationCount();
         if (at >= step) {
             throw new IllegalStateException(MESSAGE + " at step " + at);

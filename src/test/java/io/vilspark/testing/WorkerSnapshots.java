@@ -6,12 +6,13 @@ import io.vilspark.train.GraphTrainingHook;
 import org.apache.spark.TaskContext;
 import org.apache.spark.util.CollectionAccumulator;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * A DL4J training hook that reports each worker's model back to the driver: parameters and updater
+ * A training hook that reports each worker's model back to the driver: parameters and updater
  * state before and after every minibatch, tagged with the Spark stage (one averaging round) and
- * partition (one worker). It travels to the executors inside the training master's worker, and
+ * partition (one worker). It travels to the executors inside each averaging round's tasks, and
  * reports through a Spark accumulator, so it works on a cluster as well as in local mode.
  */
 public final class WorkerSnapshots extends GraphTrainingHook {
@@ -34,12 +35,12 @@ public final class WorkerSnapshots extends GraphTrainingHook {
     }
 
     @Override
-    protected void before(ComputationGraph graph) {
+    protected void before(ComputationGraph graph, MultiDataSet minibatch) {
         record(graph, false);
     }
 
     @Override
-    protected void after(ComputationGraph graph) {
+    protected void after(ComputationGraph graph, MultiDataSet minibatch) {
         record(graph, true);
     }
 

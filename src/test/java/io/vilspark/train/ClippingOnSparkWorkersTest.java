@@ -15,15 +15,14 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
-import org.deeplearning4j.spark.api.RDDTrainingApproach;
-import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
-import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import io.vilspark.model.ViLGraph;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.dataset.DataSet;
 
 /**
- * Listeners set on a {@link SparkComputationGraph} travel with {@code ParameterAveragingTrainingMaster}'s
- * worker to the executors and run there, in order, before each worker's updater.
+ * Listeners given to {@link ParameterAveraging} travel with each round's tasks to the executors and run
+ * there, in order, before each worker's updater.
  */
 @IntegrationTest
 class ClippingOnSparkWorkersTest {
@@ -56,25 +55,20 @@ class ClippingOnSparkWorkersTest {
     void theClippingListenerRunsOnTheWorkers() {
         SparkSession spark = LocalSpark.session();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(4)
-                .batchSizePerWorker(4)
-                .averagingFrequency(2)
-                .workerPrefetchNumBatches(0)
-                .rddTrainingApproach(RDDTrainingApproach.Direct)
-                .build();
-        SparkComputationGraph net = new SparkComputationGraph(sc,
-                TrainingGraph.configuration(TinyVil.MODEL, TinyVil.recipe(), 10, 1), master);
-        net.setListeners(new WorkerProbe(false), new GlobalGradientNormClipping(MAX_NORM), new WorkerProbe(true));
+        TrainingRecipe recipe = TinyVil.recipe("train.workers=2", "train.global_batch=8", "train.averaging_frequency=2",
+                "train.prefetch=0");
+        ComputationGraph graph = ViLGraph.newNetwork(TrainingGraph.configuration(TinyVil.MODEL, recipe, 10, 1));
+        ParameterAveraging averaging = new ParameterAveraging(spark, recipe,
+                List.of(new WorkerProbe(false), new GlobalGradientNormClipping(MAX_NORM), new WorkerProbe(true)), List.of());
         List<DataSet> batches = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             batches.add(TinyVil.batch(4, 100 + i));
         }
         WorkerProbe.CALLS.set(0);
-        net.fit(sc.parallelize(batches, 2));
+        averaging.trainEpoch(graph, sc.parallelize(batches, 2), "epoch 1/1");
 
-        // the driver advances the schedule's step counter by the averaging frequency per averaging round
-        int rounds = (4 + 2 * sc.defaultParallelism() - 1) / (2 * sc.defaultParallelism());
-        assertEquals(2 * rounds, net.getNetwork().getConfiguration().getIterationCount());
+        // one round (4 minibatches, 2 workers x averaging frequency 2): the driver goes on from the 2 steps per worker
+        assertEquals(2, graph.getConfiguration().getIterationCount());
         assertEquals(2 * 4, WorkerProbe.CALLS.get(), "one gradient per minibatch and probe, seen on the workers");
         synchronized (WorkerProbe.BEFORE) {
             assertEquals(4, WorkerProbe.BEFORE.size());

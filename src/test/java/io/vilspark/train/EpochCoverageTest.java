@@ -15,18 +15,15 @@ import io.vilspark.testing.IntegrationTest;
 import io.vilspark.testing.LocalSpark;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.CollectionAccumulator;
-import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.spark.api.TrainingHook;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
- * An epoch trains on every training image once, also when DL4J's split of the epoch into averaging
- * rounds gives a round more minibatches than {@code averaging_frequency} (it rounds the number of
- * rounds down; its worker used to stop at the frequency and leave the rest out), and the step
- * counter counts the steps taken.
+ * An epoch trains on every training image once, also when the epoch's minibatches do not divide into
+ * averaging rounds (the number of rounds is rounded down, so a round takes more minibatches than
+ * {@code averaging_frequency}), and the step counter counts the steps taken.
  */
 @IntegrationTest
 class EpochCoverageTest {
@@ -34,7 +31,7 @@ class EpochCoverageTest {
     static Path dir;
 
     /** Records the size of every minibatch a worker trains on. */
-    static final class MinibatchSizes implements TrainingHook {
+    static final class MinibatchSizes extends GraphTrainingHook {
         private static final long serialVersionUID = 1L;
         private final CollectionAccumulator<Long> sizes;
 
@@ -43,22 +40,8 @@ class EpochCoverageTest {
         }
 
         @Override
-        public void preUpdate(MultiDataSet minibatch, Model model) {
-        }
-
-        @Override
-        public void postUpdate(MultiDataSet minibatch, Model model) {
+        protected void after(ComputationGraph graph, MultiDataSet minibatch) {
             sizes.add(minibatch.getFeatures(0).size(0));
-        }
-
-        @Override
-        public void preUpdate(DataSet minibatch, Model model) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void postUpdate(DataSet minibatch, Model model) {
-            throw new UnsupportedOperationException();
         }
     }
 
@@ -67,7 +50,7 @@ class EpochCoverageTest {
         SparkSession spark = LocalSpark.session();
         int images = 100;
         String data = FashionMnistShards.prepare(spark, dir.resolve("fm").toString(), images);
-        // 100 images in minibatches of 16: 7 minibatches; rounds of 3: DL4J makes 2 rounds of them
+        // 100 images in minibatches of 16: 7 minibatches; rounds of 3: 2 rounds of them
         List<String> overrides = new ArrayList<>(List.of("model.dim=16", "model.depth=1", "train.epochs=1",
                 "train.global_batch=16", "train.averaging_frequency=3", "train.warmup_epochs=0.5", "train.workers=1"));
         assertNotEquals(0, 7 % 3, "the rounds must not divide the epoch for this test to mean anything");

@@ -27,15 +27,15 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * An executor JVM killed with kill -9 in the middle of an epoch on the real standalone cluster of
  * {@link StandaloneClusterTrainTest}: Spark reschedules the lost task (task retries, {@code spark.task.maxFailures}
- * = 4 by default), DL4J's averaging round completes with the recomputed partition, and the run finishes with a
+ * = 4 by default), the averaging round completes with the recomputed partition, and the run finishes with a
  * held-out accuracy in the band of the undisturbed run.
  */
 @Tag("cluster")
 @IntegrationTest
 class ExecutorKilledClusterTest {
     static final long SUBMIT_TIMEOUT_SECONDS = 240;
-    /** DL4J's averaging rounds are Spark jobs named after their call site; the driver's scheduler logs each at info */
-    static final Pattern ROUND = Pattern.compile("Got job \\d+ \\(treeAggregate at ParameterAveragingTrainingMaster");
+    /** Averaging rounds are Spark jobs named after their call site; the driver's scheduler logs each at info */
+    static final Pattern ROUND = Pattern.compile("Got job \\d+ \\(treeAggregate at ParameterAveraging.java");
 
     @TempDir
     Path dir;

@@ -147,7 +147,7 @@ class StandaloneClusterTrainTest {
     }
 
     /**
-     * Training stages (DL4J's treeAggregate of one averaging round) and the executors whose tasks in them
+     * Training stages (the treeAggregate of one averaging round) and the executors whose tasks in them
      * succeeded, from the Spark event log.
      */
     private static Map<Integer, Set<String>> trainingExecutorsPerStage(Path events) throws IOException {
@@ -164,7 +164,7 @@ class StandaloneClusterTrainTest {
             switch (e.path("Event").asText()) {
                 case "SparkListenerStageCompleted" -> {
                     JsonNode stage = e.path("Stage Info");
-                    if (stage.path("Stage Name").asText().startsWith("treeAggregate at ParameterAveragingTrainingMaster")) {
+                    if (stage.path("Stage Name").asText().startsWith("treeAggregate at ParameterAveraging.java")) {
                         training.add(stage.path("Stage ID").asInt());
                     }
                 }

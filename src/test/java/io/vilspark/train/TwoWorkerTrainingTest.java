@@ -42,8 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 @IntegrationTest
 class TwoWorkerTrainingTest {
     /**
-     * 256 images in minibatches of 16 on 2 workers, averaged every 2: DL4J makes 4 averaging rounds of each
-     * epoch. The workers' shares follow the Parquet files (not exactly 128 each), so a worker may train
+     * 256 images in minibatches of 16 on 2 workers, averaged every 2: 4 averaging rounds of each epoch. The workers' shares follow the Parquet files (not exactly 128 each), so a worker may train
      * more than 2 minibatches in a round, and an epoch may take more than 8 steps.
      */
     static final int ROUNDS_PER_EPOCH = 4;
@@ -68,7 +67,7 @@ class TwoWorkerTrainingTest {
         return overrides;
     }
 
-    static TrainJob.Result train(String out, boolean resume, List<? extends org.deeplearning4j.spark.api.TrainingHook> hooks, PrintStream log)
+    static TrainJob.Result train(String out, boolean resume, List<? extends GraphTrainingHook> hooks, PrintStream log)
             throws IOException {
         return new TrainJob(spark, log, hooks).run(new TrainJob.Settings(data, out, "demo", twoWorkers(), resume));
     }
@@ -102,7 +101,7 @@ class TwoWorkerTrainingTest {
         assertEquals(2 * ROUNDS_PER_EPOCH, rounds.size(), "averaging rounds with training on the workers");
         assertEquals(Set.of(InPlaceGraphUpdater.class.getName()),
                 snapshots.value().stream().map(Snapshot::updaterClass).collect(Collectors.toSet()),
-                "the workers' networks update in place (StepKeepingTrainingMaster)");
+                "the workers' networks update in place (InPlaceGraphUpdater)");
 
         Snapshot average = null;
         int round = 0;
@@ -116,7 +115,7 @@ class TwoWorkerTrainingTest {
                         .orElseThrow();
                 Snapshot end = worker.stream().filter(Snapshot::after).max(Comparator.comparingInt(Snapshot::iteration))
                         .orElseThrow();
-                // the learning-rate schedule and Adam's bias correction count these steps (StepKeepingTrainingMaster)
+                // the learning-rate schedule and Adam's bias correction count these steps (ModelState carries the driver's step)
                 assertEquals(driverStep, start.iteration(), "round " + round + "'s workers continue the driver's step");
                 long minibatches = worker.stream().filter(Snapshot::after).count();
                 assertEquals(start.iteration() + minibatches, end.iteration(),

@@ -1,0 +1,85 @@
+package io.vilspark.train;
+
+import java.io.Serializable;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * What the workers of one averaging round send back, summed by Spark's {@code treeAggregate}: their
+ * parameters and updater states, training losses, minibatch and image counts, and the most steps one
+ * worker took. The driver divides the sums by the number of workers that trained.
+ */
+final class RoundSums implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private INDArray params;
+    private INDArray updaterState;
+    private double lossSum;
+    private long minibatches;
+    private long images;
+    private int workers;
+    private int mostSteps;
+
+    /** One worker's result after {@code steps} minibatches of {@code images} images. */
+    static RoundSums ofWorker(INDArray params, INDArray updaterState, double lossSum, int steps, long images) {
+        RoundSums s = new RoundSums();
+        s.params = params;
+        s.updaterState = updaterState;
+        s.lossSum = lossSum;
+        s.minibatches = steps;
+        s.images = images;
+        s.workers = 1;
+        s.mostSteps = steps;
+        return s;
+    }
+
+    /** Adds {@code other} into this (reusing this object's arrays) and returns this. */
+    RoundSums add(RoundSums other) {
+        if (other.workers == 0) {
+            return this;
+        }
+        if (workers == 0) {
+            return other;
+        }
+        params.addi(other.params);
+        if (updaterState != null) {
+            updaterState.addi(other.updaterState);
+        }
+        lossSum += other.lossSum;
+        minibatches += other.minibatches;
+        images += other.images;
+        workers += other.workers;
+        mostSteps = Math.max(mostSteps, other.mostSteps);
+        return this;
+    }
+
+    int workers() {
+        return workers;
+    }
+
+    /** The workers' mean parameters (divides the sum in place). */
+    INDArray meanParams() {
+        return params.divi(workers);
+    }
+
+    /** The workers' mean updater state (in place), or null when the updater keeps none. */
+    INDArray meanUpdaterState() {
+        return updaterState == null ? null : updaterState.divi(workers);
+    }
+
+    double lossSum() {
+        return lossSum;
+    }
+
+    long minibatches() {
+        return minibatches;
+    }
+
+    long images() {
+        return images;
+    }
+
+    int mostSteps() {
+        return mostSteps;
+    }
+}
