@@ -3,6 +3,7 @@ package io.vilspark.cli;
 import java.io.PrintWriter;
 import java.util.Optional;
 
+import io.vilspark.data.read.ShardDataException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
@@ -15,7 +16,9 @@ import picocli.CommandLine.ParseResult;
 final class CliExceptionHandler implements IExecutionExceptionHandler {
 
     @Override
-    public int handleExecutionException(Exception e, CommandLine command, ParseResult fullParseResult) {
+    public int handleExecutionException(Exception failure, CommandLine command, ParseResult fullParseResult) {
+        // a reader's error raised in a Spark task arrives wrapped in Spark's exceptions: report the reader's
+        Exception e = ShardDataException.findIn(failure) != null ? ShardDataException.findIn(failure) : failure;
         PrintWriter err = command.getErr();
         String prefix = command.getCommandSpec().qualifiedName() + ": ";
         boolean verbose = verboseRequested(fullParseResult);

@@ -53,6 +53,8 @@ public final class EvaluateJob {
         }
         DatasetManifest manifest = DatasetManifest.read(data, hadoop);
         String split = s.split() != null ? s.split() : defaultSplit(data, hadoop);
+        // a damaged shard is one line naming it, before Spark reads the footers and fails in a task
+        ShardDatasets.checkSplit(data, split, hadoop);
         PixelNormalisation normalisation = s.inference().pixelNormalisation(metadata, manifest,
                 EvaluateSettings.BLOCK + ".normalisation");
         if (normalisation.channels() != config.channels()) {
@@ -95,7 +97,7 @@ public final class EvaluateJob {
     }
 
     /** {@code test} when the dataset has such a split folder, else {@code val} (the name prepare gives it). */
-    static String defaultSplit(String data, Configuration hadoop) throws IOException {
+    public static String defaultSplit(String data, Configuration hadoop) throws IOException {
         Path test = new Path(data, "test");
         return test.getFileSystem(hadoop).exists(test) ? "test" : "val";
     }

@@ -20,8 +20,11 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.vilspark.config.UsageException;
+import io.vilspark.data.BadDataException;
 import io.vilspark.data.DatasetManifest;
 import io.vilspark.data.DatasetUnion;
+import io.vilspark.data.read.ShardDatasets;
 import io.vilspark.evaluate.EvaluateJob;
 import io.vilspark.evaluate.EvaluateSettings;
 import io.vilspark.registry.AtomicHadoopWrite;
@@ -30,6 +33,7 @@ import io.vilspark.registry.ModelFile;
 import io.vilspark.registry.ModelMetadata;
 import io.vilspark.registry.ModelRegistry;
 import io.vilspark.registry.ModelVersion;
+import io.vilspark.train.RecipeFile;
 import io.vilspark.train.TrainJob;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -148,10 +152,11 @@ public final class RetrainJob {
             }
             out.println("retrain: resuming run " + runId + " (version " + plan.version() + ")");
             if (!java.util.Objects.equals(plan.parent(), champion.map(ChampionPointer::version).orElse(null))) {
-                throw new IOException("run " + runId + " was planned against champion " + plan.parent()
+                throw new UsageException("run " + runId + " was planned against champion " + plan.parent()
                         + " but the champion is now " + champion.map(ChampionPointer::version).orElse("none")
                         + ": start a new run (another --run-id)");
             }
+            checkInputs(s, plan.trainedOn(), plan.parentModel(), hadoop);
         } else {
             if (fresh.isEmpty()) {
                 out.println("retrain: nothing to do: no new partitions in " + s.data() + " since champion "
@@ -173,6 +178,8 @@ public final class RetrainJob {
                     champion.map(c -> registry.modelPath(c.version())).orElse(null),
                     fresh.stream().map(ModelVersion.Partition::name).toList(), trainedOn, allSeen,
                     Instant.now().toString());
+            // before anything is written: a mistake in the inputs costs no version id and no training
+            checkInputs(s, trainedOn, champion.map(c -> registry.modelPath(c.version())).orElse(null), hadoop);
             // reserve the version id: nextVersionId counts folders, finished or not
             fs.mkdirs(new Path(registry.versionFolder(plan.version())));
             writeJson(planFile.toString(), plan, hadoop);
@@ -199,11 +206,7 @@ public final class RetrainJob {
         String trainOut = new Path(runDir, "train").toString();
         String challengerModel = new Path(trainOut, "model.zip").toString();
         if (!fs.exists(new Path(challengerModel))) {
-            List<String> overrides = new ArrayList<>(s.overrides());
-            if (s.epochs() > 0) {
-                overrides.add("train.epochs=" + s.epochs());
-            }
-            new TrainJob(spark, out).run(new TrainJob.Settings(union, trainOut, s.recipe(), overrides, true,
+            new TrainJob(spark, out).run(new TrainJob.Settings(union, trainOut, s.recipe(), trainOverrides(s), true,
                     plan.parentModel()));
         } else {
             out.println("retrain: challenger already trained: " + challengerModel);
@@ -268,6 +271,35 @@ public final class RetrainJob {
         return new Result(promote ? Outcome.PROMOTED : Outcome.REJECTED, runId, plan.version(), decision);
     }
 
+    /** The recipe overrides of the fine-tune: the user's, and the run's epochs when given. */
+    private static List<String> trainOverrides(Settings s) {
+        List<String> overrides = new ArrayList<>(s.overrides());
+        if (s.epochs() > 0) {
+            overrides.add("train.epochs=" + s.epochs());
+        }
+        return overrides;
+    }
+
+    /**
+     * Opens everything the run reads (the recipe with its overrides, the shards of the partitions it trains on, the
+     * holdout split, the champion's model file), so that a mistake stops it before the plan, and not after hours
+     * of training.
+     */
+    private static void checkInputs(Settings s, List<ModelVersion.Partition> trainedOn, String championModel,
+                                    Configuration hadoop) throws IOException {
+        RecipeFile.load(s.recipe(), trainOverrides(s));
+        for (ModelVersion.Partition p : trainedOn) {
+            ShardDatasets.checkSplit(p.path(), "train", hadoop);
+            ShardDatasets.checkSplit(p.path(), "val", hadoop);
+        }
+        DatasetManifest.read(s.holdout(), hadoop);
+        ShardDatasets.checkSplit(s.holdout(), s.holdoutSplit() != null ? s.holdoutSplit()
+                : EvaluateJob.defaultSplit(s.holdout(), hadoop), hadoop);
+        if (championModel != null) {
+            ModelFile.read(championModel, false, hadoop);
+        }
+    }
+
     /** The holdout numbers of a model, from a finished evaluation of this run when there is one. */
     private Map<String, Object> evaluate(String model, String holdout, Path dir, EvaluateSettings eval,
                                          Configuration hadoop) throws IOException {
@@ -297,7 +329,7 @@ public final class RetrainJob {
         Path root = new Path(data);
         FileSystem fs = root.getFileSystem(hadoop);
         if (!fs.exists(root)) {
-            throw new IOException(data + ": no such data root");
+            throw new BadDataException(data + ": no such data root");
         }
         List<ModelVersion.Partition> out = new ArrayList<>();
         for (FileStatus st : fs.listStatus(root)) {
@@ -312,7 +344,7 @@ public final class RetrainJob {
         }
         out.sort(java.util.Comparator.comparing(ModelVersion.Partition::name));
         if (out.isEmpty() && fs.exists(new Path(root, DatasetManifest.FILE_NAME))) {
-            throw new IOException(data + " is one prepared dataset, not a root of partitions: put each prepared "
+            throw new UsageException(data + " is one prepared dataset, not a root of partitions: put each prepared "
                     + "dataset in a sub-folder (e.g. " + data + "/2026-11-01)");
         }
         return out;
@@ -383,6 +415,6 @@ public final class RetrainJob {
 
     private static void writeJson(String file, Object value, Configuration hadoop) throws IOException {
         byte[] bytes = JSON.writeValueAsBytes(value);
-        AtomicHadoopWrite.write(file, hadoop, o -> o.write(bytes));
+        AtomicHadoopWrite.writeEditable(file, hadoop, o -> o.write(bytes));
     }
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.vilspark.config.UsageException;
 import io.vilspark.inference.NativeKernels;
 import io.vilspark.inference.NativeThreads;
 import io.vilspark.data.DatasetManifest;
@@ -86,8 +87,12 @@ public final class TrainJob {
         ViLConfig config = recipe.trainedModel(recipeFile.model());
         DatasetManifest manifest = DatasetManifest.read(s.data(), hadoop);
         ModelCompatibility.checkCompatible(manifest, config, s.data());
+        // every shard an epoch and its validation read, checked before hours of training depend on them
+        ShardDatasets.checkSplit(s.data(), "train", hadoop);
+        ShardDatasets.checkSplit(s.data(), "val", hadoop);
         long trainImages = manifest.rows().getOrDefault("train", 0L);
         int stepsPerEpoch = recipe.stepsPerEpoch(trainImages);
+        recipe.warmupNotice().ifPresent(notice -> out.println("train: " + notice));
 
         CheckpointStore checkpoints = new CheckpointStore(s.out(), hadoop);
         MetricsLog metrics = new MetricsLog(new Path(s.out(), "metrics.jsonl").toString(), hadoop);
@@ -108,7 +113,7 @@ public final class TrainJob {
             }
         } else {
             if (!checkpoints.files().isEmpty()) {
-                throw new IOException(s.out() + " already holds checkpoints of a run: pass --resume to "
+                throw new UsageException(s.out() + " already holds checkpoints of a run: pass --resume to "
                         + "continue it, or choose another --out");
             }
             graph = startingNetwork(s, config, recipe, stepsPerEpoch, hadoop);
@@ -154,8 +159,15 @@ public final class TrainJob {
                             + "; stopped. The last good checkpoint stays in " + new Path(s.out(), "checkpoints")
                             + " (lower train.lr or check the data)");
                 }
-                EpochMetrics m = validate(graph, s.data(), config, reader, manifest, epoch + 1, trainLoss, seconds,
-                        trainImages);
+                EpochMetrics m;
+                try {
+                    m = validate(graph, s.data(), config, reader, manifest, epoch + 1, trainLoss, seconds,
+                            trainImages);
+                } catch (IOException | RuntimeException e) {
+                    // the epoch's training is done and paid for: keep it before reporting the validation failure
+                    keepTrainedEpoch(checkpoints, new ViLModel(config, graph), s, manifest, epoch + 1, e);
+                    throw e;
+                }
                 out.printf("train: epoch %d/%d: train loss %.4f, val loss %.4f, val top-1 %.4f, top-5 %.4f, "
                                 + "%.1f images/s, lr %.3g%n", m.epoch(), recipe.epochs(), m.trainLoss(), m.valLoss(),
                         m.valTop1(), m.valTop5(), m.imagesPerSecond(), m.lr());
@@ -185,6 +197,8 @@ public final class TrainJob {
     private EpochMetrics validate(ComputationGraph net, String data, ViLConfig config, ReaderConfig reader,
                                   DatasetManifest manifest, int epoch, double trainLoss, double seconds,
                                   long trainImages) throws IOException {
+        // the validation split is small: its footers are checked again, a shard damaged since planning is one line
+        ShardDatasets.checkSplit(data, "val", spark.sparkContext().hadoopConfiguration());
         JavaRDD<DataSet> val = ShardDatasets.read(spark, data, "val", config, reader, ReadMode.EVAL, 0);
         val.cache();
         try {
@@ -207,6 +221,19 @@ public final class TrainJob {
         }
     }
 
+    /** The checkpoint of a trained epoch whose validation failed, so that --resume continues after it. */
+    private void keepTrainedEpoch(CheckpointStore checkpoints, ViLModel trained, Settings s, DatasetManifest manifest,
+                                  int epoch, Exception failure) {
+        try {
+            long step = trained.graph().getConfiguration().getIterationCount();
+            checkpoints.write(trained, metadata(s, manifest, trained.config(), epoch, step), epoch);
+            out.println("train: validation failed after epoch " + epoch + "; its training is kept in "
+                    + checkpoints.folder() + ": fix the validation split and rerun with --resume");
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
     /** A fresh network, with the initial model's parameters when the settings name one. */
     private ComputationGraph startingNetwork(Settings s, ViLConfig config, TrainingRecipe recipe, int stepsPerEpoch,
                                              Configuration hadoop) throws IOException {
@@ -216,7 +243,7 @@ public final class TrainJob {
             ViLConfig startConfig = start.model().config();
             if (!recipe.trainedModel(startConfig).toReferenceArguments().equals(config.toReferenceArguments())
                     || start.model().graph().numParams() != graph.numParams()) {
-                throw new IOException(s.initialModel() + ": its architecture differs from the recipe's model ("
+                throw new UsageException(s.initialModel() + ": its architecture differs from the recipe's model ("
                         + describe(startConfig) + " vs " + describe(config) + ")");
             }
             graph.setParams(start.model().graph().params());

@@ -81,7 +81,7 @@ public final class ShardDatasets {
      */
     public static Dataset<Row> rows(SparkSession spark, String root, String split) {
         String folder = new Path(root, split).toString();
-        String[] folders = checkSplit(root, split, spark.sparkContext().hadoopConfiguration());
+        String[] folders = folders(root, split, spark.sparkContext().hadoopConfiguration());
         Dataset<Row> df;
         try {
             df = spark.read().parquet(folders);
@@ -126,6 +126,19 @@ public final class ShardDatasets {
      * @throws ShardDataException a missing split, or a file that is not a readable Parquet shard
      */
     public static String[] checkSplit(String root, String split, Configuration hadoop) {
+        String[] folders = folders(root, split, hadoop);
+        for (String f : folders) {
+            try {
+                ShardFooters.check(f, hadoop);
+            } catch (IOException e) {
+                throw new ShardDataException(f + ": cannot list the split: " + e.getMessage(), e);
+            }
+        }
+        return folders;
+    }
+
+    /** The split's folders (of every member, for a union of datasets), each required to exist. */
+    private static String[] folders(String root, String split, Configuration hadoop) {
         List<String> members;
         try {
             members = DatasetUnion.members(root, hadoop);
@@ -141,11 +154,6 @@ public final class ShardDatasets {
         }
         for (String f : folders) {
             requireFolder(f, hadoop);
-            try {
-                ShardFooters.check(f, hadoop);
-            } catch (IOException e) {
-                throw new ShardDataException(f + ": cannot list the split: " + e.getMessage(), e);
-            }
         }
         return folders;
     }
