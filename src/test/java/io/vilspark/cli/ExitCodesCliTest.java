@@ -10,6 +10,7 @@ import java.nio.file.Path;
 
 import io.vilspark.checkpoint.NpyFile;
 import io.vilspark.checkpoint.Tensor;
+import io.vilspark.testing.CliRun;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -7,9 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import io.vilspark.train.FashionMnistShards;
+import io.vilspark.testing.CliRun;
+import io.vilspark.testing.FashionMnistShards;
+import io.vilspark.testing.LocalSpark;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -32,17 +33,10 @@ class RetrainCliTest {
     @BeforeAll
     static void prepareAPartition() throws Exception {
         FashionMnistShards.assumeInstalled();
-        spark = FashionMnistShards.localSession();
+        spark = LocalSpark.session();
         landing = dir.resolve("landing");
         FashionMnistShards.prepare(spark, landing.resolve("2026-11-01").toString(), 256);
         registry = dir.resolve("registry");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (spark != null) {
-            spark.stop();
-        }
     }
 
     @Test

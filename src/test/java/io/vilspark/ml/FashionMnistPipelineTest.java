@@ -8,12 +8,13 @@ import java.util.List;
 import java.util.Map;
 
 import io.vilspark.data.DatasetManifest;
-import io.vilspark.inference.InferenceFixtures;
+import io.vilspark.testing.InferenceFixtures;
+import io.vilspark.testing.LocalSpark;
 import io.vilspark.model.ViLConfig;
 import io.vilspark.model.ViLModel;
 import io.vilspark.registry.ModelFile;
 import io.vilspark.registry.ModelMetadata;
-import io.vilspark.train.FashionMnistShards;
+import io.vilspark.testing.FashionMnistShards;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
@@ -38,7 +39,7 @@ class FashionMnistPipelineTest {
 
     @Test
     void vilFeaturesThenLogisticRegressionClassifyFashionMnistAndSurviveSaveAndLoad() throws Exception {
-        SparkSession spark = InferenceFixtures.spark();
+        SparkSession spark = LocalSpark.session();
         String data = FashionMnistShards.prepare(spark, dir.resolve("fashion-mnist").toString(), 1500);
         DatasetManifest manifest = DatasetManifest.read(data, new Configuration());
         ViLConfig config = ViLConfig.builder().dim(32).depth(1).patchSize(4).inputShape(1, 28, 28).numClasses(10).build();

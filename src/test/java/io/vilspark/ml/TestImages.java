@@ -13,8 +13,8 @@ import java.util.Random;
 
 import javax.imageio.ImageIO;
 
-import io.vilspark.inference.InferenceFixtures;
-import io.vilspark.inference.InferenceFixtures.Image;
+import io.vilspark.testing.InferenceFixtures;
+import io.vilspark.testing.InferenceFixtures.Image;
 import org.apache.spark.sql.Row;
 
 /**

@@ -11,8 +11,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.vilspark.inference.InferenceFixtures;
-import io.vilspark.inference.InferenceFixtures.Image;
+import io.vilspark.testing.InferenceFixtures;
+import io.vilspark.testing.LocalSpark;
+import io.vilspark.testing.InferenceFixtures.Image;
 import io.vilspark.inference.ModelOutputs;
 import io.vilspark.model.ViLModel;
 import org.apache.spark.ml.linalg.Vector;
@@ -44,7 +45,7 @@ class ViLTransformerTest {
     }
 
     static SparkSession spark() {
-        return InferenceFixtures.spark();
+        return LocalSpark.session();
     }
 
     @Test

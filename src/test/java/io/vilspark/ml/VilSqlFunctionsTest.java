@@ -9,7 +9,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-import io.vilspark.inference.InferenceFixtures;
+import io.vilspark.testing.InferenceFixtures;
+import io.vilspark.testing.LocalSpark;
 import io.vilspark.inference.ModelOutputs;
 import io.vilspark.model.ViLModel;
 import org.apache.spark.sql.Row;
@@ -40,7 +41,7 @@ class VilSqlFunctionsTest {
 
     @Test
     void registeredFunctionsGiveFeaturesAndClassesOfBinaryFileRows() {
-        SparkSession spark = InferenceFixtures.spark();
+        SparkSession spark = LocalSpark.session();
         VilFunctions.register(spark);
         spark.read().format("binaryFile").option("recursiveFileLookup", "true").load(images.root.toString())
                 .createOrReplaceTempView("vil_test_files");
@@ -64,7 +65,7 @@ class VilSqlFunctionsTest {
 
     @Test
     void theExtensionsClassAddsTheFunctionsToASessionBuiltWithIt() {
-        SparkSession shared = InferenceFixtures.spark();
+        SparkSession shared = LocalSpark.session();
         // a new session takes spark.sql.extensions from its SparkContext's configuration (static, read when a
         // session is built): set there, as spark-submit --conf would, for the one session built here
         shared.sparkContext().conf().set("spark.sql.extensions", VilSparkExtensions.class.getName());

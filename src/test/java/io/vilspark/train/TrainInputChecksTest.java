@@ -14,11 +14,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.vilspark.testing.FashionMnistShards;
+import io.vilspark.testing.LocalSpark;
 import io.vilspark.data.read.ShardDataException;
 import org.apache.commons.io.FileUtils;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.junit.jupiter.api.AfterAll;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,7 +45,7 @@ class TrainInputChecksTest {
         private static final long serialVersionUID = 1L;
 
         @Override
-        protected void after(ComputationGraph graph) {
+        protected void after(ComputationGraph graph, MultiDataSet minibatch) {
             TRAINED.incrementAndGet();
             Path target = dropAfterFirstMinibatch;
             if (target != null) {
@@ -59,15 +61,8 @@ class TrainInputChecksTest {
     @BeforeAll
     static void prepareData() throws Exception {
         FashionMnistShards.assumeInstalled();
-        spark = FashionMnistShards.localSession();
+        spark = LocalSpark.session();
         prepared = Path.of(FashionMnistShards.prepare(spark, dir.resolve("fm").toString(), 128));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (spark != null) {
-            spark.stop();
-        }
     }
 
     private static Path copyOfData(String name) throws IOException {
