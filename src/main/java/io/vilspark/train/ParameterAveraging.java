@@ -33,6 +33,7 @@ public final class ParameterAveraging {
     private final TrainingRecipe recipe;
     private final List<TrainingListener> listeners;
     private final List<GraphTrainingHook> hooks;
+    private TrainingMetricsSource metrics;
 
     /**
      * @param listeners DL4J listeners set on each worker's network, in this order (serializable: they travel
@@ -50,6 +51,11 @@ public final class ParameterAveraging {
     /** Training as the recipe says, with its listeners ({@link #listenersOf}). */
     public ParameterAveraging(SparkSession spark, TrainingRecipe recipe, List<? extends GraphTrainingHook> hooks) {
         this(spark, recipe, listenersOf(recipe), hooks);
+    }
+
+    /** Reports every finished round to {@code metrics} (Spark's metrics system) as well. */
+    void reportTo(TrainingMetricsSource metrics) {
+        this.metrics = metrics;
     }
 
     /** The worker listeners a recipe asks for: global gradient-norm clipping when {@code train.grad_clip} is set. */
@@ -109,6 +115,7 @@ public final class ParameterAveraging {
 
     private RoundSums round(ComputationGraph graph, JavaRDD<DataSet> minibatches, RoundPlan plan, int round,
                             String description) {
+        long t0 = System.nanoTime();
         Broadcast<ModelState> start = spark.broadcast(ModelState.of(graph));
         spark.setJobGroup(JOB_GROUP, description, false);
         try {
@@ -124,6 +131,9 @@ public final class ParameterAveraging {
                 }
                 graph.getConfiguration().setIterationCount(
                         graph.getConfiguration().getIterationCount() + sums.mostSteps());
+            }
+            if (metrics != null && sums.minibatches() > 0) {
+                metrics.roundDone(sums.images(), sums.lossSum() / sums.minibatches(), (System.nanoTime() - t0) / 1e9);
             }
             return sums;
         } finally {

@@ -143,6 +143,8 @@ public final class TrainJob {
         ParameterAveraging averaging = new ParameterAveraging(spark, recipe, workerHooks);
         TrainingProgress progress = new TrainingProgress(out, 15);
         spark.sparkContext().addSparkListener(progress);
+        TrainingMetricsSource trainingMetrics = TrainingMetricsSource.register();
+        averaging.reportTo(trainingMetrics);
         try {
             for (int epoch = firstEpoch; epoch < recipe.epochs(); epoch++) {
                 progress.startEpoch("epoch " + (epoch + 1) + "/" + recipe.epochs(), rounds, imagesPerRound);
@@ -186,6 +188,7 @@ public final class TrainJob {
             // also when an epoch fails: a failed run must not leave its listener on a shared SparkContext
             spark.sparkContext().removeSparkListener(progress);
             progress.close();
+            trainingMetrics.close();
         }
         ViLModel trained = new ViLModel(config, graph);
         ModelFile.write(model, trained, metadata(s, manifest, config, recipe.epochs(),

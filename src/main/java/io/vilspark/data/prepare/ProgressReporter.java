@@ -72,7 +72,7 @@ public final class ProgressReporter extends SparkListener implements AutoCloseab
 
     @Override
     public void onExecutorMetricsUpdate(SparkListenerExecutorMetricsUpdate event) {
-        for (Tuple4<Object, Object, Object, scala.collection.Seq<AccumulableInfo>> update
+        for (Tuple4<Object, Object, Object, ? extends scala.collection.Seq<AccumulableInfo>> update
                 : JavaConverters.seqAsJavaList(event.accumUpdates())) {
             long task = (Long) update._1();
             Long value = valueOf(update._4());
