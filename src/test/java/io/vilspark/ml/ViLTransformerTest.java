@@ -14,7 +14,6 @@ import java.util.Map;
 import io.vilspark.inference.InferenceFixtures;
 import io.vilspark.inference.InferenceFixtures.Image;
 import io.vilspark.inference.ModelOutputs;
-import io.vilspark.model.ViLModel;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -37,10 +36,9 @@ class ViLTransformerTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        images = new TestImages(dir.resolve("images"));
-        model = dir.resolve("model.zip").toString();
-        ViLModel net = InferenceFixtures.writeModel(model, InferenceFixtures.tinyRgb(TestImages.SIZE, TestImages.CLASSES), 5);
-        expected = ModelOutputs.compute(net, InferenceFixtures.normalised(images.exact, TestImages.SIZE));
+        images = new TestImages(dir, 5);
+        model = images.model;
+        expected = images.expected;
     }
 
     static SparkSession spark() {
