@@ -28,6 +28,7 @@ import org.apache.commons.io.FileUtils;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -164,7 +165,7 @@ final class BenchExtractCommand implements Callable<Integer> {
 
     /**
      * The pipeline stage over the same input: the JPEGs as binaryFile rows (or the shards as Parquet rows)
-     * in partitions of --per-partition files, features written to Parquet as extract writes them.
+     * in partitions of --per-partition inputs, features written to Parquet as extract writes them.
      */
     private void timeTransformer(SparkSession spark, String modelFile, String warmInput, String input, Path work,
                                  PrintWriter w) {
@@ -185,16 +186,29 @@ final class BenchExtractCommand implements Callable<Integer> {
 
     /** One transform written to {@code out}; returns the rows written. */
     private long transformOnce(SparkSession spark, ViLTransformer vil, String input, String out) {
-        Dataset<Row> rows = inputFormat.equals("shards")
-                ? spark.read().parquet(input + "/train")
-                : spark.read().format("binaryFile").option("recursiveFileLookup", "true").load(input);
-        long n = rows.count();
-        int partitions = (int) Math.max(1, (n + perPartition - 1) / perPartition);
-        // the same partitioning as extract's images_per_partition, so both keep every task slot busy alike
-        Dataset<Row> parts = rows.repartition(partitions);
-        vil.transform(parts).select(inputFormat.equals("shards") ? "key" : "path", vil.getFeaturesCol())
+        Dataset<Row> rows;
+        long n;
+        if (inputFormat.equals("shards")) {
+            Dataset<Row> shards = spark.read().parquet(input + "/train");
+            n = shards.count();
+            rows = shards.repartition((int) Math.max(1, (n + perPartition - 1) / perPartition));
+        } else {
+            // binaryFile packs files into partitions by size: sized so that each holds --per-partition files,
+            // as extract's images_per_partition does, without moving the bytes through a shuffle
+            Row listing = binaryFiles(spark, input).agg(functions.count("*"), functions.sum("length")).first();
+            n = listing.getLong(0);
+            long open = spark.sessionState().conf().filesOpenCostInBytes();
+            long average = listing.getLong(1) / Math.max(1, n);
+            spark.conf().set("spark.sql.files.maxPartitionBytes", perPartition * (average + open) + average / 2);
+            rows = binaryFiles(spark, input);
+        }
+        vil.transform(rows).select(inputFormat.equals("shards") ? "key" : "path", vil.getFeaturesCol())
                 .write().mode("overwrite").parquet(out);
         return n;
+    }
+
+    private static Dataset<Row> binaryFiles(SparkSession spark, String folder) {
+        return spark.read().format("binaryFile").option("recursiveFileLookup", "true").load(folder);
     }
 
     private static String prepare(SparkSession spark, Path jpegs, Path out, ViLConfig config) throws Exception {

@@ -18,6 +18,7 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,10 +86,16 @@ class ViLTransformerTest {
         for (Row r : vil.setInputCol("pixels").transform(rows).collectAsList()) {
             byKey.put(r.getAs("key"), r);
         }
+        Map<String, Row> byStructKey = new HashMap<>();
+        Dataset<Row> structs = rows.select(functions.struct(functions.col("*")).as("shard"));
+        for (Row r : vil.setInputCol("shard").transform(structs).collectAsList()) {
+            byStructKey.put(r.getStruct(0).getAs("key"), r);
+        }
         for (int i = 0; i < images.exact.size(); i++) {
             String key = images.exact.get(i).key();
             assertClose(expected.featuresOf(i), byOrigin.get(key).getAs("features"), "image source " + key);
             assertClose(expected.featuresOf(i), byKey.get(key).getAs("features"), "shard row " + key);
+            assertClose(expected.featuresOf(i), byStructKey.get(key).getAs("features"), "shard struct " + key);
         }
         assertBad(byOrigin.get(TestImages.TEXT), "not_an_image");
     }
