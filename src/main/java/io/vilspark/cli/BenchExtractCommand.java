@@ -19,12 +19,16 @@ import io.vilspark.data.prepare.SyntheticJpegs;
 import io.vilspark.features.ExtractJob;
 import io.vilspark.features.ExtractSettings;
 import io.vilspark.inference.NativeThreads;
+import io.vilspark.ml.ViLTransformer;
 import io.vilspark.model.ViLConfig;
 import io.vilspark.model.ViLModel;
 import io.vilspark.registry.ModelFile;
 import io.vilspark.registry.ModelMetadata;
 import org.apache.commons.io.FileUtils;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -58,6 +62,12 @@ final class BenchExtractCommand implements Callable<Integer> {
                     + "size first (not timed) and extract from the shards (default: ${DEFAULT-VALUE}).")
     String inputFormat;
 
+    @Option(names = "--api", defaultValue = "extract", paramLabel = "extract|transformer",
+            description = "extract: time the vil extract job; transformer: time the DataFrame API's pipeline stage "
+                    + "(io.vilspark.ml.ViLTransformer) over the same input read as a DataFrame (binaryFile for the "
+                    + "JPEGs, Parquet for shards), writing path and features to Parquet (default: ${DEFAULT-VALUE}).")
+    String api;
+
     @Option(names = "--batch", defaultValue = "8", paramLabel = "N", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
     int batch;
 
@@ -80,6 +90,9 @@ final class BenchExtractCommand implements Callable<Integer> {
                 || threads < 0 || perPartition < 1 || (tasks != null && tasks < 1)) {
             throw new ParameterException(spec.commandLine(), "--size must be WxH; --images, --batch, --per-partition, "
                     + "--tasks at least 1; --threads at least 0");
+        }
+        if (!List.of("extract", "transformer").contains(api)) {
+            throw new ParameterException(spec.commandLine(), "--api must be extract or transformer, got " + api);
         }
         if (!List.of("images", "shards").contains(inputFormat)) {
             throw new ParameterException(spec.commandLine(), "--input-format must be images or shards, got " + inputFormat);
@@ -122,6 +135,13 @@ final class BenchExtractCommand implements Callable<Integer> {
                     .get("spark.task.cpus", "1") + ")" : threads) + " per task; process default "
                     + NativeThreads.current().describe());
             w.flush();
+            w.println("api           " + (api.equals("extract") ? "vil extract" : "ViLTransformer over "
+                    + (inputFormat.equals("shards") ? "Parquet shard rows" : "binaryFile rows")));
+            w.flush();
+            if (api.equals("transformer")) {
+                timeTransformer(spark, modelFile, warmInput, input, work, w);
+                return 0;
+            }
             ExtractSettings settings = ExtractSettings.load(Optional.empty(), List.of(
                     "extract.batch_size=" + batch, "extract.threads_per_task=" + threads,
                     "extract.images_per_partition=" + perPartition, "extract.progress_seconds=0"));
@@ -141,6 +161,54 @@ final class BenchExtractCommand implements Callable<Integer> {
         } finally {
             FileUtils.deleteDirectory(work.toFile());
         }
+    }
+
+    /**
+     * The pipeline stage over the same input: the JPEGs as binaryFile rows (or the shards as Parquet rows)
+     * in partitions of --per-partition inputs, features written to Parquet as extract writes them.
+     */
+    private void timeTransformer(SparkSession spark, String modelFile, String warmInput, String input, Path work,
+                                 PrintWriter w) {
+        ViLTransformer vil = new ViLTransformer().setModelPath(modelFile).setBatchSize(batch).setThreadsPerTask(threads)
+                .setInputCol(inputFormat.equals("shards") ? "pixels" : "content");
+        long t0 = System.nanoTime();
+        long rows = transformOnce(spark, vil, warmInput, work.resolve("warm-out").toString());
+        w.println(String.format(Locale.ROOT, "warm-up       %d images, %.1f s (model read, JIT)", rows,
+                (System.nanoTime() - t0) / 1e9));
+        w.flush();
+        long t1 = System.nanoTime();
+        rows = transformOnce(spark, vil, input, work.resolve("out").toString());
+        double seconds = (System.nanoTime() - t1) / 1e9;
+        w.println(String.format(Locale.ROOT, "transformed   %d images in %.2f s", rows, seconds));
+        w.println(String.format(Locale.ROOT, "images/s: %.2f", rows / seconds));
+        w.flush();
+    }
+
+    /** One transform written to {@code out}; returns the rows written. */
+    private long transformOnce(SparkSession spark, ViLTransformer vil, String input, String out) {
+        Dataset<Row> rows;
+        long n;
+        if (inputFormat.equals("shards")) {
+            Dataset<Row> shards = spark.read().parquet(input + "/train");
+            n = shards.count();
+            rows = shards.repartition((int) Math.max(1, (n + perPartition - 1) / perPartition));
+        } else {
+            // binaryFile packs files into partitions by size: sized so that each holds --per-partition files,
+            // as extract's images_per_partition does, without moving the bytes through a shuffle
+            Row listing = binaryFiles(spark, input).agg(functions.count("*"), functions.sum("length")).first();
+            n = listing.getLong(0);
+            long open = spark.sessionState().conf().filesOpenCostInBytes();
+            long average = listing.getLong(1) / Math.max(1, n);
+            spark.conf().set("spark.sql.files.maxPartitionBytes", perPartition * (average + open) + average / 2);
+            rows = binaryFiles(spark, input);
+        }
+        vil.transform(rows).select(inputFormat.equals("shards") ? "key" : "path", vil.getFeaturesCol())
+                .write().mode("overwrite").parquet(out);
+        return n;
+    }
+
+    private static Dataset<Row> binaryFiles(SparkSession spark, String folder) {
+        return spark.read().format("binaryFile").option("recursiveFileLookup", "true").load(folder);
     }
 
     private static String prepare(SparkSession spark, Path jpegs, Path out, ViLConfig config) throws Exception {

@@ -22,9 +22,9 @@ import io.vilspark.registry.ModelMetadata;
  * stored before the model's crop ({@code vil extract}'s images settings: resolution, filter,
  * limits) and the inference settings (minibatch size, threads, normalisation, crop).
  */
-record ScoringPlan(ModelRef model, InferenceSettings inference, PixelNormalisation normalisation, int channels,
-                   int height, int width, int patch, int classes, List<String> classNames, int resolution,
-                   ResampleFilter filter, long maxPixels, long maxFileBytes) implements Serializable {
+record ScoringPlan(ModelRef model, InferenceSettings inference, ReaderConfig reader, PixelNormalisation normalisation,
+                   int channels, int height, int width, int patch, int classes, List<String> classNames,
+                   int resolution, ResampleFilter filter, long maxPixels, long maxFileBytes) implements Serializable {
 
     /**
      * @param resolution stored side of decoded images before the model's crop; 0 = the model's input size
@@ -44,7 +44,10 @@ record ScoringPlan(ModelRef model, InferenceSettings inference, PixelNormalisati
         }
         List<String> names = metadata.classNames() != null && metadata.classNames().size() == config.numClasses()
                 ? List.copyOf(metadata.classNames()) : List.of();
-        return new ScoringPlan(model, inference, norm, config.channels(), config.height(), config.width(),
+        // the reader's settings are read once here, not per minibatch on the executors
+        ReaderConfig reader = ReaderConfig.defaults().withBatchSize(inference.batchSize())
+                .withEvalCropPct(inference.cropPct());
+        return new ScoringPlan(model, inference, reader, norm, config.channels(), config.height(), config.width(),
                 config.patchSize(), config.numClasses(), names, side, filter, maxPixels, maxFileBytes);
     }
 
@@ -55,8 +58,6 @@ record ScoringPlan(ModelRef model, InferenceSettings inference, PixelNormalisati
 
     /** The reader's evaluation plan for records stored as {@code stored} (unlabelled). */
     ReaderPlan readerPlan(PatchLayout stored) {
-        ReaderConfig reader = ReaderConfig.defaults().withBatchSize(inference.batchSize())
-                .withEvalCropPct(inference.cropPct());
         return new ReaderPlan(stored.channels(), stored.gridH(), stored.gridW(), stored.patch(), 0, 1, height, width,
                 normalisation, reader, ReadMode.EVAL, 0);
     }

@@ -13,13 +13,16 @@ import java.util.Random;
 
 import javax.imageio.ImageIO;
 
+import io.vilspark.inference.ModelOutputs;
+import io.vilspark.model.ViLModel;
 import io.vilspark.testing.InferenceFixtures;
 import io.vilspark.testing.InferenceFixtures.Image;
 import org.apache.spark.sql.Row;
 
 /**
  * A folder of real image files for the DataFrame API's tests: PNGs of the model's size whose pixels
- * are known ({@code exact/}), a larger JPEG, a truncated PNG and a text file.
+ * are known ({@code exact/}), a larger JPEG, a truncated PNG and a text file; and a tiny model with
+ * its outputs on the known pixels.
  */
 final class TestImages {
     static final int SIZE = 16;
@@ -31,9 +34,15 @@ final class TestImages {
     final Path root;
     /** the model-sized PNGs, key = path relative to {@link #root} */
     final List<Image> exact;
+    /** a tiny RGB model file of {@link #SIZE} beside the images */
+    final String model;
+    /** the model run directly on the PNGs' pixels, normalised by the test: row i is {@code exact[i]} */
+    final ModelOutputs expected;
 
-    TestImages(Path root) throws IOException {
-        this.root = root;
+    /** The images in {@code dir/images}, the model (initialised with {@code seed}) as {@code dir/model.zip}. */
+    TestImages(Path dir, long seed) throws IOException {
+        this.root = dir.resolve("images");
+        this.model = dir.resolve("model.zip").toString();
         this.exact = InferenceFixtures.randomImages("exact", 7, SIZE, CLASSES, 11).stream()
                 .map(i -> new Image(i.key() + ".png", i.label(), i.chw())).toList();
         for (Image i : exact) {
@@ -44,6 +53,8 @@ final class TestImages {
         write(TRUNCATED, Arrays.copyOf(whole, whole.length / 2));
         write(TEXT, "not a picture".getBytes());
         write(JPEG, encode(rgb(random(3 * 40 * 30, random), 40, 30), "jpg"));
+        ViLModel net = InferenceFixtures.writeModel(model, InferenceFixtures.tinyRgb(SIZE, CLASSES), seed);
+        this.expected = ModelOutputs.compute(net, InferenceFixtures.normalised(exact, SIZE));
     }
 
     /** A file URI below the root (binaryFile's path, the image source's origin) as its key. */

@@ -15,11 +15,11 @@ import io.vilspark.testing.InferenceFixtures;
 import io.vilspark.testing.LocalSpark;
 import io.vilspark.testing.InferenceFixtures.Image;
 import io.vilspark.inference.ModelOutputs;
-import io.vilspark.model.ViLModel;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,10 +38,9 @@ class ViLTransformerTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        images = new TestImages(dir.resolve("images"));
-        model = dir.resolve("model.zip").toString();
-        ViLModel net = InferenceFixtures.writeModel(model, InferenceFixtures.tinyRgb(TestImages.SIZE, TestImages.CLASSES), 5);
-        expected = ModelOutputs.compute(net, InferenceFixtures.normalised(images.exact, TestImages.SIZE));
+        images = new TestImages(dir, 5);
+        model = images.model;
+        expected = images.expected;
     }
 
     static SparkSession spark() {
@@ -88,10 +87,16 @@ class ViLTransformerTest {
         for (Row r : vil.setInputCol("pixels").transform(rows).collectAsList()) {
             byKey.put(r.getAs("key"), r);
         }
+        Map<String, Row> byStructKey = new HashMap<>();
+        Dataset<Row> structs = rows.select(functions.struct(functions.col("*")).as("shard"));
+        for (Row r : vil.setInputCol("shard").transform(structs).collectAsList()) {
+            byStructKey.put(r.getStruct(0).getAs("key"), r);
+        }
         for (int i = 0; i < images.exact.size(); i++) {
             String key = images.exact.get(i).key();
             assertClose(expected.featuresOf(i), byOrigin.get(key).getAs("features"), "image source " + key);
             assertClose(expected.featuresOf(i), byKey.get(key).getAs("features"), "shard row " + key);
+            assertClose(expected.featuresOf(i), byStructKey.get(key).getAs("features"), "shard struct " + key);
         }
         assertBad(byOrigin.get(TestImages.TEXT), "not_an_image");
     }

@@ -12,7 +12,6 @@ import java.util.Map;
 import io.vilspark.testing.InferenceFixtures;
 import io.vilspark.testing.LocalSpark;
 import io.vilspark.inference.ModelOutputs;
-import io.vilspark.model.ViLModel;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,10 +32,9 @@ class VilSqlFunctionsTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        images = new TestImages(dir.resolve("images"));
-        model = dir.resolve("model.zip").toString();
-        ViLModel net = InferenceFixtures.writeModel(model, InferenceFixtures.tinyRgb(TestImages.SIZE, TestImages.CLASSES), 9);
-        expected = ModelOutputs.compute(net, InferenceFixtures.normalised(images.exact, TestImages.SIZE));
+        images = new TestImages(dir, 9);
+        model = images.model;
+        expected = images.expected;
     }
 
     @Test
