@@ -30,8 +30,8 @@ with DAG(
         name="vil-retrain-{{ ds }}",
         conf={
             "spark.executorEnv.OMP_NUM_THREADS": "4",
-            # -Xmn: a quarter of the executor heap as G1's young generation (jobs/native-env says why)
-            "spark.executor.extraJavaOptions": "-Dorg.bytedeco.javacpp.cachedir=/tmp/vil-javacpp --add-modules=jdk.incubator.vector -Xmn2g",
+            # -Xmn: G1's young generation, a quarter of the executor heap up to 512m (jobs/native-env says why)
+            "spark.executor.extraJavaOptions": "-Dorg.bytedeco.javacpp.cachedir=/tmp/vil-javacpp --add-modules=jdk.incubator.vector -Xmn512m",
         },
         executor_cores=4,
         executor_memory="8g",

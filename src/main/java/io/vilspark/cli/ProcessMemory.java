@@ -1,6 +1,9 @@
 package io.vilspark.cli;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,10 +13,12 @@ import java.util.OptionalLong;
 
 /**
  * This JVM's memory as the operating system sees it (resident now and at its peak, from
- * {@code /proc/self/status}) and its heap; for benchmarks, where the heap alone says little
+ * {@code /proc/self/status}) and its heap (used now and at its peak: the heap pools' peak usage
+ * summed); for benchmarks, where the heap alone says little
  * (ND4J's arrays live outside it).
  */
-record ProcessMemory(OptionalLong residentBytes, OptionalLong peakResidentBytes, long heapUsedBytes, long heapCommittedBytes) {
+record ProcessMemory(OptionalLong residentBytes, OptionalLong peakResidentBytes, long heapUsedBytes, long heapCommittedBytes,
+                     long heapPeakBytes) {
     private static final Path STATUS = Path.of("/proc/self/status");
 
     static ProcessMemory now() {
@@ -25,7 +30,18 @@ record ProcessMemory(OptionalLong residentBytes, OptionalLong peakResidentBytes,
         }
         Runtime rt = Runtime.getRuntime();
         return new ProcessMemory(kibField(status, "VmRSS:"), kibField(status, "VmHWM:"), rt.totalMemory() - rt.freeMemory(),
-                rt.totalMemory());
+                rt.totalMemory(), heapPeak());
+    }
+
+    /** The peak usage of each heap pool (eden, survivor, old generation) since the JVM started, summed. */
+    private static long heapPeak() {
+        long sum = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
+                sum += pool.getPeakUsage().getUsed();
+            }
+        }
+        return sum;
     }
 
     /** A {@code /proc/self/status} line such as {@code VmHWM:   123456 kB}, in bytes. */
@@ -43,7 +59,7 @@ record ProcessMemory(OptionalLong residentBytes, OptionalLong peakResidentBytes,
         return OptionalLong.empty();
     }
 
-    /** e.g. {@code resident 6.21 GB (peak 6.50 GB), JVM heap 0.31 GB used of 1.20 GB committed}. */
+    /** e.g. {@code resident 6.21 GB (peak 6.50 GB), JVM heap 0.31 GB used of 1.20 GB committed (peak 0.80 GB)}. */
     String describe() {
         StringBuilder s = new StringBuilder();
         if (residentBytes.isPresent()) {
@@ -52,7 +68,7 @@ record ProcessMemory(OptionalLong residentBytes, OptionalLong peakResidentBytes,
             s.append(", ");
         }
         return s.append("JVM heap ").append(gb(heapUsedBytes)).append(" used of ").append(gb(heapCommittedBytes))
-                .append(" committed").toString();
+                .append(" committed (peak ").append(gb(heapPeakBytes)).append(")").toString();
     }
 
     private static String gb(long bytes) {

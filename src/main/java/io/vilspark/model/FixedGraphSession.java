@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.deeplearning4j.nn.layers.samediff.DL4JSameDiffMemoryMgr;
 import org.nd4j.autodiff.functions.DifferentialFunction;
+import org.nd4j.autodiff.listeners.At;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.config.ExecutionResult;
 import org.nd4j.autodiff.samediff.config.SDValue;
@@ -55,6 +55,15 @@ final class FixedGraphSession extends InferenceSession {
         zeroInputOpsInSubgraph.addAll(known.zeroInputOps());
     }
 
+    /** Starts a pass: a {@link PassMemory} forgets the previous pass's bookkeeping. */
+    @Override
+    protected Map<String, INDArray> preprocessPlaceholders(Map<String, INDArray> placeholders, At at) {
+        if (getMmgr() instanceof PassMemory memory) {
+            memory.newPass();
+        }
+        return super.preprocessPlaceholders(placeholders, at);
+    }
+
     /**
      * {@link JavaKernelOp}s run here, in Java; reshapes of dense arrays become views where memory is
      * not reused during the pass; every other op runs as SameDiff runs it.
@@ -70,6 +79,8 @@ final class FixedGraphSession extends InferenceSession {
         if (op instanceof Reshape) {
             INDArray view = reshapedView(context);
             if (view != null) {
+                // the output array allocated for the copy is not needed: back to the pass's memory
+                getMmgr().release(context.getOutputArray(0));
                 return ExecutionResult.createFrom(List.of(op.outputVariablesNames()[0]), new INDArray[] {view});
             }
         }
@@ -80,21 +91,21 @@ final class FixedGraphSession extends InferenceSession {
      * The reshape's input seen in the output's shape without a copy, or null where that is not
      * safe. SameDiff 1.0.0-M2.1 gives every op a new output array, so each reshape copied its input
      * (~500 per demo training pass, ~10% of its CPU time in memmove). A view shares the input's
-     * memory, which is only safe when no array is released and reused during the pass: in the
-     * workspace of a training pass ({@link DL4JSameDiffMemoryMgr} releases nothing), not for an
-     * output the caller keeps (allocated outside the workspace), not for an input that is not a dense
+     * memory: only in a training pass, whose {@link PassMemory} reuses the shared buffer once both
+     * are released, not for an output the caller keeps, not for an input that is not a dense
      * row-major array.
      */
     private INDArray reshapedView(OpContext context) {
-        if (!(getMmgr() instanceof DL4JSameDiffMemoryMgr) || context.numInputArguments() < 1 || context.numOutputArguments() != 1) {
+        if (!(getMmgr() instanceof PassMemory memory) || context.numInputArguments() < 1 || context.numOutputArguments() != 1) {
             return null;
         }
         INDArray in = context.getInputArray(0);
         INDArray out = context.getOutputArray(0);
-        if (!out.isAttached() || in.isEmpty() || in.dataType() != out.dataType() || in.length() != out.length()
+        if (!memory.isScratch(out) || in.isEmpty() || in.dataType() != out.dataType() || in.length() != out.length()
                 || !JavaKernelOp.isDenseRowMajor(in)) {
             return null;
         }
+        memory.share(in);
         return in.reshape('c', out.shape());
     }
 

@@ -12,7 +12,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.function.BiFunction;
 
-import org.deeplearning4j.nn.layers.samediff.DL4JSameDiffMemoryMgr;
 import org.deeplearning4j.nn.layers.samediff.SameDiffOutputLayer;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -21,11 +20,6 @@ import org.nd4j.autodiff.samediff.internal.InferenceSession;
 import org.nd4j.autodiff.samediff.internal.memory.ArrayCacheMemoryMgr;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
-import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
-import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
-import org.nd4j.linalg.api.memory.enums.LearningPolicy;
-import org.nd4j.linalg.api.memory.enums.ResetPolicy;
-import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
@@ -89,15 +83,10 @@ final class GraphPool {
     };
 
     /**
-     * Each training part's scratch memory: a workspace per thread that learns its size in the first
-     * pass and is then reused, as DL4J does for its layers (fresh allocations cost twice the compute
-     * here; a training pass keeps nearly every intermediate result for its backward pass anyway).
+     * Bytes of freed arrays each training session keeps for reuse by later arrays of the same length
+     * (fresh allocations cost page faults; a pass frees and allocates the same lengths over and over).
      */
-    private static final WorkspaceConfiguration WORKING_MEMORY = WorkspaceConfiguration.builder()
-            .initialSize(0).overallocationLimit(0.05).policyLearning(LearningPolicy.FIRST_LOOP)
-            .policyReset(ResetPolicy.BLOCK_LEFT).policySpill(SpillPolicy.REALLOCATE)
-            .policyAllocation(AllocationPolicy.OVERALLOCATE).build();
-    private static final String WORKSPACE = "VIL_GRAPH_PASS";
+    private static final long PASS_IDLE_BYTES = Long.getLong("vil.pass.idle.bytes", 512L << 20);
     /**
      * Share of the off-heap limit each inference session may keep as cached arrays (SameDiff's
      * default, 25% per session, adds up to gigabytes over a pool's graphs and threads).
@@ -109,7 +98,7 @@ final class GraphPool {
 
     /**
      * Runs {@code work} on each of {@code parts} with a graph of {@code layer}'s architecture bound to
-     * {@code params}, on {@link BatchThreads}' pass threads; returns the results in part order. Results must not point into the pass's workspace ({@link #detached}).
+     * {@code params}, on {@link BatchThreads}' pass threads; returns the results in part order. Results must not point into the pass's scratch memory ({@link #detached}).
      */
     static <T> List<T> run(ViLNetworkLayer layer, DataType dataType, Map<String, INDArray> params, boolean training,
                            List<Map<String, INDArray>> parts, BiFunction<Graph, Map<String, INDArray>, T> work) {
@@ -146,7 +135,7 @@ final class GraphPool {
             for (int i = 0; i < parts.size(); i++) {
                 Graph graph = graphs.get(i);
                 Map<String, INDArray> part = parts.get(i);
-                futures.add(threads.get(i).submit(() -> training ? inWorkspace(graph, part, work) : inferring(graph, part, work)));
+                futures.add(threads.get(i).submit(() -> training ? inPassMemory(graph, part, work) : inferring(graph, part, work)));
             }
             List<T> results = new ArrayList<>();
             for (Future<T> f : futures) {
@@ -181,16 +170,18 @@ final class GraphPool {
     }
 
     /**
-     * {@code work} with the graph's scratch arrays in this thread's workspace; what it returns is
-     * copied out by the caller ({@link #detached}) before the workspace closes.
+     * {@code work} with the graph's scratch arrays in a {@link PassMemory}: each array of the pass is
+     * freed for reuse as soon as no later op (forward or backward) needs it.
      */
-    private static <T> T inWorkspace(Graph graph, Map<String, INDArray> part, BiFunction<Graph, Map<String, INDArray>, T> work) {
-        DL4JSameDiffMemoryMgr memory = new DL4JSameDiffMemoryMgr(WORKSPACE, null, WORKING_MEMORY, null);
+    private static <T> T inPassMemory(Graph graph, Map<String, INDArray> part, BiFunction<Graph, Map<String, INDArray>, T> work) {
         long thread = Thread.currentThread().getId();
         for (SameDiff sd : new SameDiff[] {graph.graph(), graph.graph().getFunction(GRADIENT_FUNCTION)}) {
-            sd.getSessions().computeIfAbsent(thread, id -> new FixedGraphSession(sd)).setMmgr(memory);
+            InferenceSession session = sd.getSessions().computeIfAbsent(thread, id -> new FixedGraphSession(sd));
+            if (!(session.getMmgr() instanceof PassMemory)) {
+                session.setMmgr(new PassMemory(PASS_IDLE_BYTES));
+            }
         }
-        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKING_MEMORY, WORKSPACE)) {
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             return work.apply(graph, part);
         }
     }
@@ -259,7 +250,7 @@ final class GraphPool {
         }
     }
 
-    /** A copy of {@code array} outside every workspace (part results outlive their pass's workspace). */
+    /** A copy of {@code array} outside every workspace (part results outlive their pass's scratch memory). */
     static INDArray detached(INDArray array) {
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             return array.dup();

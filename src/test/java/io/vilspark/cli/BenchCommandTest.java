@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class BenchCommandTest {
     private static final Pattern LAST_LINE = Pattern.compile("images/s: (\\d+(\\.\\d+)?)");
     private static final Pattern MEMORY_LINE = Pattern.compile(
-            "memory      resident (\\d+\\.\\d+) GB \\(peak (\\d+\\.\\d+) GB\\), JVM heap \\d+\\.\\d+ GB used of \\d+\\.\\d+ GB committed");
+            "memory      resident (\\d+\\.\\d+) GB \\(peak (\\d+\\.\\d+) GB\\), JVM heap (\\d+\\.\\d+) GB used of \\d+\\.\\d+ GB committed \\(peak (\\d+\\.\\d+) GB\\)");
 
     @ParameterizedTest
     @ValueSource(strings = {"infer", "train"})
@@ -37,6 +37,10 @@ class BenchCommandTest {
         double peak = Double.parseDouble(memory.group(2));
         // this JVM holds Spark, DL4J and ND4J's native libraries: well above 0.1 GB
         assertTrue(resident > 0.1 && peak >= resident, run::toString);
+        double heapUsed = Double.parseDouble(memory.group(3));
+        double heapPeak = Double.parseDouble(memory.group(4));
+        // the heap's pages are resident: the process's peak covers the heap's
+        assertTrue(heapPeak > 0 && heapPeak >= heapUsed && peak >= heapPeak, run::toString);
     }
 
     @Test

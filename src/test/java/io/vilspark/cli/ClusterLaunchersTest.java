@@ -141,21 +141,21 @@ class ClusterLaunchersTest {
         assertEquals(0, noFlags.code(), noFlags.out());
         assertEquals("", noFlags.out());
     }
-    /** The executors' young generation follows their heap, unless the user sized it. */
+    /** The executors' young generation follows their heap up to 512 MiB, unless the user sized it. */
     @Test
     void submitSizesTheExecutorsYoungGenerationFromTheirMemory() throws Exception {
-        Path home = sparkHome("spark.executor.memory 4096m\n");
+        Path home = sparkHome("spark.executor.memory 1536m\n");
         String fromDefaults = run(Map.of("SPARK_HOME", home.toString()), "submit", "--dry-run", "train").out();
-        assertTrue(fromDefaults.contains("--add-modules=jdk.incubator.vector\\ -Xmn1024m "), fromDefaults);
+        assertTrue(fromDefaults.contains("--add-modules=jdk.incubator.vector\\ -Xmn384m "), fromDefaults);
         String fromOption = run(Map.of("SPARK_HOME", home.toString()), "submit", "--dry-run", "--executor-memory", "6G",
                 "train").out();
-        assertTrue(fromOption.contains("--add-modules=jdk.incubator.vector\\ -Xmn1536m "), fromOption);
+        assertTrue(fromOption.contains("--add-modules=jdk.incubator.vector\\ -Xmn512m "), fromOption);
         String own = run(Map.of("SPARK_HOME", home.toString()), "submit", "--dry-run", "--executor-memory", "6g", "--conf",
                 "spark.executor.extraJavaOptions=-XX:NewSize=900m", "train").out();
         assertFalse(own.contains("-Xmn"), own);
     }
 
-    /** jobs/vil's JVM: an 8 GB heap unless JAVA_OPTS sets one, and a young generation of a quarter of it. */
+    /** jobs/vil's JVM: an 8 GB heap unless JAVA_OPTS sets one, and a young generation of a quarter of it, at most 512 MiB. */
     @Test
     void vilSizesTheHeapAndItsYoungGeneration() throws Exception {
         Path bin = Files.createDirectories(dir.resolve("bin"));
@@ -165,10 +165,10 @@ class ClusterLaunchersTest {
         Map<String, String> env = new java.util.HashMap<>(Map.of("PATH", bin + ":" + System.getenv("PATH"),
                 "VIL_CLASSPATH", "/nowhere", "JAVA_OPTS", ""));
         String plain = run(env, "vil", "--help").out();
-        assertTrue(plain.startsWith("-Xmx8g -Xmn2048m "), plain);
-        env.put("JAVA_OPTS", "-Xmx2g -Dx=1 -Xmx12g");
+        assertTrue(plain.startsWith("-Xmx8g -Xmn512m "), plain);
+        env.put("JAVA_OPTS", "-Xmx12g -Dx=1 -Xmx1g");
         String ownHeap = run(env, "vil", "--help").out();
-        assertTrue(ownHeap.startsWith("-Xmx2g -Dx=1 -Xmx12g -Xmn3072m "), "the JVM takes the last -Xmx: " + ownHeap);
+        assertTrue(ownHeap.startsWith("-Xmx12g -Dx=1 -Xmx1g -Xmn256m "), "the JVM takes the last -Xmx: " + ownHeap);
         env.put("JAVA_OPTS", "-Xmx2g -Xmn100m");
         String ownYoung = run(env, "vil", "--help").out();
         assertTrue(ownYoung.startsWith("-Xmx2g -Xmn100m -") && !ownYoung.contains("-Xmn512m"), ownYoung);

@@ -43,7 +43,7 @@ class GraphPoolTest {
         assertEquals(0.0, outputs[0].sub(outputs[1]).amaxNumber().doubleValue(), 1e-5);
     }
     /**
-     * Each pass thread keeps a workspace as large as its training pass: successive minibatches must
+     * Each pass thread keeps its sessions and their freed arrays: successive minibatches must
      * come back to the same threads (part i on thread i), not spread over a pool.
      */
     @Test

@@ -1,0 +1,165 @@
+package io.vilspark.model;
+
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+import org.nd4j.autodiff.samediff.internal.memory.AbstractMemoryMgr;
+import org.nd4j.linalg.api.buffer.DataBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.LongShapeDescriptor;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A training pass's arrays, each handed back as soon as SameDiff's use tracker finds that no later op
+ * of the pass (forward or backward) reads it, and kept for reuse by the next array of the same length.
+ *
+ * <p>A workspace would keep every intermediate result of the pass until it ends: a ViL-T pass at 224
+ * px keeps tens of thousands of arrays, most of them needed only by the next few ops. Reusing freed
+ * buffers by length (every array here is dense, so a buffer serves any shape of its length) spares the
+ * page faults of fresh allocations; buffers beyond {@code idleLimitBytes} are freed.
+ *
+ * <p>Reshapes may run as views of their input ({@link FixedGraphSession}); such a buffer then has
+ * several holders and is reused only once the last of them is released ({@link #share}).
+ */
+final class PassMemory extends AbstractMemoryMgr {
+    private final long idleLimitBytes;
+    /** Idle buffers by (data type, length), and all of them oldest first for freeing. */
+    private final Map<String, ArrayDeque<DataBuffer>> idle = new HashMap<>();
+    private final LinkedHashMap<Long, DataBuffer> idleByAddress = new LinkedHashMap<>();
+    private long idleBytes;
+    /** Holders beyond the first of a buffer shared by reshape views, by buffer address. */
+    private final Map<Long, Integer> extraHolders = new HashMap<>();
+    /** Arrays handed out for the caller to keep (a pass's requested outputs): never views, never reused. */
+    private final Set<Long> kept = new HashSet<>();
+
+    PassMemory(long idleLimitBytes) {
+        this.idleLimitBytes = idleLimitBytes;
+    }
+
+    @Override
+    public INDArray allocate(boolean detached, DataType dataType, long... shape) {
+        long length = 1;
+        for (long s : shape) {
+            length *= s;
+        }
+        if (detached || length == 0) {
+            INDArray out = Nd4j.createUninitializedDetached(dataType, shape);
+            if (detached) {
+                kept.add(out.getId());
+            }
+            return out;
+        }
+        ArrayDeque<DataBuffer> same = idle.get(key(dataType, length));
+        DataBuffer buffer = same == null ? null : same.pollLast();
+        if (buffer == null) {
+            return Nd4j.createUninitializedDetached(dataType, shape);
+        }
+        idleByAddress.remove(buffer.address());
+        idleBytes -= bytes(buffer);
+        return Nd4j.create(buffer, shape, Nd4j.getStrides(shape, 'c'), 0, 'c', dataType);
+    }
+
+    @Override
+    public INDArray allocate(boolean detached, LongShapeDescriptor descriptor) {
+        if (descriptor.isEmpty() || descriptor.getOrder() != 'c') {
+            INDArray out = Nd4j.create(descriptor).detach();
+            if (detached) {
+                kept.add(out.getId());
+            }
+            return out;
+        }
+        return allocate(detached, descriptor.dataType(), descriptor.getShape());
+    }
+
+    /**
+     * Forgets the previous pass's bookkeeping: the arrays the caller kept are its own now, and views
+     * of arrays that are never released (placeholders, parameters) are gone with their pass.
+     */
+    void newPass() {
+        kept.clear();
+        extraHolders.clear();
+    }
+
+    /** Whether {@code array} is scratch memory of the pass (not an array the caller keeps). */
+    boolean isScratch(INDArray array) {
+        return !kept.contains(array.getId());
+    }
+
+    /** {@code view} shares {@code array}'s buffer: the buffer is reused only after both are released. */
+    void share(INDArray array) {
+        extraHolders.merge(array.data().address(), 1, Integer::sum);
+    }
+
+    @Override
+    public void release(INDArray array) {
+        if (kept.remove(array.getId()) || array.isEmpty() || array.data() == null || array.wasClosed()) {
+            return;
+        }
+        DataBuffer buffer = array.data();
+        long address = buffer.address();
+        Integer others = extraHolders.get(address);
+        if (others != null) {
+            if (others == 1) {
+                extraHolders.remove(address);
+            } else {
+                extraHolders.put(address, others - 1);
+            }
+            return;
+        }
+        // a reshape view of a whole buffer (offset 0, same length) may be its last holder
+        if (idleByAddress.containsKey(address) || array.offset() != 0 || array.isAttached()
+                || array.length() != buffer.length()) {
+            return;   // released twice, or not a whole buffer of its own: left to the garbage collector
+        }
+        idle.computeIfAbsent(key(buffer.dataType(), buffer.length()), k -> new ArrayDeque<>()).addLast(buffer);
+        idleByAddress.put(address, buffer);
+        idleBytes += bytes(buffer);
+        freeOldest();
+    }
+
+    private void freeOldest() {
+        Iterator<DataBuffer> oldest = idleByAddress.values().iterator();
+        while (idleBytes > idleLimitBytes && oldest.hasNext()) {
+            DataBuffer buffer = oldest.next();
+            oldest.remove();
+            idle.get(key(buffer.dataType(), buffer.length())).remove(buffer);
+            idleBytes -= bytes(buffer);
+            if (buffer.closeable()) {
+                buffer.close();
+            }
+        }
+    }
+
+    /** Bytes of idle buffers kept for reuse (for tests). */
+    long idleBytes() {
+        return idleBytes;
+    }
+
+    @Override
+    public void close() {
+        for (DataBuffer buffer : idleByAddress.values()) {
+            if (buffer.closeable()) {
+                buffer.close();
+            }
+        }
+        idle.clear();
+        idleByAddress.clear();
+        idleBytes = 0;
+        extraHolders.clear();
+        kept.clear();
+    }
+
+    private static String key(DataType dataType, long length) {
+        return dataType.name() + ":" + length;
+    }
+
+    private static long bytes(DataBuffer buffer) {
+        return buffer.length() * buffer.getElementSize();
+    }
+}
