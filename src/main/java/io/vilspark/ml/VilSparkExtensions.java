@@ -23,17 +23,20 @@ import scala.runtime.BoxedUnit;
 public final class VilSparkExtensions implements Function1<SparkSessionExtensions, BoxedUnit> {
 
     @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
     public BoxedUnit apply(SparkSessionExtensions extensions) {
         for (VilFunctions.Function f : VilFunctions.all()) {
             UserDefinedFunction udf = f.asUdf();
-            Function1<Seq<Expression>, Expression> builder = children -> {
+            // the children are a scala.collection.Seq on Scala 2.12 and an immutable one on 2.13: typed loosely
+            // so that the one source builds for both Spark releases
+            Function1<Object, Expression> builder = children -> {
                 List<Column> columns = new ArrayList<>();
-                for (Expression e : JavaConverters.seqAsJavaList(children)) {
-                    columns.add(new Column(e));
+                for (Expression e : JavaConverters.seqAsJavaList((Seq<Expression>) children)) {
+                    columns.add(ColumnExpressions.column(e));
                 }
-                return udf.apply(JavaConverters.asScalaBuffer(columns).toSeq()).expr();
+                return ColumnExpressions.expression(udf.apply(JavaConverters.asScalaBuffer(columns).toSeq()));
             };
-            extensions.injectFunction(new Tuple3<>(FunctionIdentifier.apply(f.name()),
+            extensions.injectFunction(new Tuple3(FunctionIdentifier.apply(f.name()),
                     new ExpressionInfo(f.udf().getClass().getName(), f.name()), builder));
         }
         return BoxedUnit.UNIT;

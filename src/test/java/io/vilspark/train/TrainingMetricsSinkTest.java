@@ -12,6 +12,9 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import io.vilspark.testing.FashionMnistShards;
+import io.vilspark.testing.IntegrationTest;
+import io.vilspark.testing.LocalSpark;
 import io.vilspark.testing.VilChildJvm;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -21,13 +24,14 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code vil train} with a metrics sink configured as a cluster configures one ({@code spark.metrics.conf.*}, here
  * Spark's CSV sink): the sink reports the driver's {@code vil.train} source, and its last values are the run's.
  */
+@IntegrationTest
 class TrainingMetricsSinkTest {
     @TempDir
     static Path dir;
 
     @Test
     void aConfiguredSinkReportsTheTrainingMetrics() throws Exception {
-        SparkSession spark = FashionMnistShards.localSession();
+        SparkSession spark = LocalSpark.session();
         String data = FashionMnistShards.prepare(spark, dir.resolve("fm").toString(), 256);
         Path sink = Files.createDirectories(dir.resolve("metrics"));
         List<String> train = new ArrayList<>(List.of("train", "--data", data, "--out", dir.resolve("run").toString(),
