@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import io.vilspark.testing.IntegrationTest;
 import io.vilspark.testing.CliRun;
 import io.vilspark.testing.FashionMnistShards;
 import io.vilspark.testing.LocalSpark;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * vil retrain as a new user runs it: only the required options (the demo recipe, one fine-tune epoch), and a
  * mistaken holdout that stops the run before it writes anything. One registry, in order.
  */
+@IntegrationTest
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RetrainCliTest {
     @TempDir

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import io.vilspark.testing.IntegrationTest;
 import io.vilspark.data.DatasetManifest;
 import io.vilspark.testing.InferenceFixtures;
 import io.vilspark.testing.LocalSpark;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * a DataFrame, classifies the validation split well above chance (0.1); saved and loaded, the fitted
  * pipeline gives identical outputs.
  */
+@IntegrationTest
 class FashionMnistPipelineTest {
     @TempDir
     Path dir;

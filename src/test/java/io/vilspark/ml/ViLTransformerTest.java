@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.vilspark.testing.IntegrationTest;
 import io.vilspark.testing.InferenceFixtures;
 import io.vilspark.testing.LocalSpark;
 import io.vilspark.testing.InferenceFixtures.Image;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the same pixels normalised by the test: binaryFile bytes, the image data source's struct and
  * prepared shard rows give the same features; bad files give null outputs and their reason.
  */
+@IntegrationTest
 class ViLTransformerTest {
     @TempDir
     static Path dir;

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import io.vilspark.testing.IntegrationTest;
 import io.vilspark.testing.InferenceFixtures;
 import io.vilspark.testing.LocalSpark;
 import io.vilspark.inference.ModelOutputs;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and JPEG files: registered by {@link VilFunctions#register}, and in a session built with
  * {@code spark.sql.extensions=io.vilspark.ml.VilSparkExtensions}.
  */
+@IntegrationTest
 class VilSqlFunctionsTest {
     @TempDir
     static Path dir;

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.vilspark.testing.IntegrationTest;
 import io.vilspark.testing.FashionMnistShards;
 import io.vilspark.testing.LocalSpark;
 import io.vilspark.data.read.ShardDataException;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * What vil train checks before it trains (every shard of both splits), and what it keeps when validation fails after
  * an epoch's training anyway: the trained epoch, as a checkpoint to resume from.
  */
+@IntegrationTest
 class TrainInputChecksTest {
     @TempDir
     static Path dir;
