@@ -87,7 +87,8 @@ class ExecutorKilledClusterTest {
 
     /** Waits for the first task of the second averaging round to start; group 1 is its executor's id. */
     private static Matcher awaitSecondRoundTask(StandaloneCluster cluster, Process submit) throws InterruptedException {
-        Pattern task = Pattern.compile("Starting task \\S+ in stage \\S+ \\(TID \\d+\\) \\([^,]+, executor (\\d+),");
+        // Spark 3.5 logs "(HOST, executor N, partition ...", Spark 4 "(HOST,executor N, partition ..."
+        Pattern task = Pattern.compile("Starting task \\S+ in stage \\S+ \\(TID \\d+\\) \\([^,]+, ?executor (\\d+),");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SUBMIT_TIMEOUT_SECONDS);
         while (System.nanoTime() < deadline && submit.isAlive()) {
             String log = cluster.log("submit.err");
