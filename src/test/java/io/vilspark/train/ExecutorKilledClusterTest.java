@@ -53,7 +53,8 @@ class ExecutorKilledClusterTest {
             Path events = Files.createDirectories(dir.resolve("events"));
             List<String> args = ClusterTrainSubmission.sparkOptions(cluster, "vil train (executor kill test)");
             args.addAll(List.of("--conf", "spark.eventLog.enabled=true", "--conf", "spark.eventLog.compress=false",
-                    "--conf", "spark.eventLog.dir=" + events.toUri(), jobJar.toString()));
+                    // one plain file (Spark 4 rolls event logs into a folder by default)
+                    "--conf", "spark.eventLog.rolling.enabled=false", "--conf", "spark.eventLog.dir=" + events.toUri(), jobJar.toString()));
             args.addAll(ClusterTrainSubmission.trainArgs(data, out));
             Process submit = cluster.submit("submit", args, "2g",
                     List.of(ClusterTrainSubmission.javacppCache(), "-Dlog4j2.configurationFile=" + schedulerLogConfig()));

@@ -97,6 +97,8 @@ class StandaloneClusterTrainTest {
                     "--conf", "spark.vil.gpu.nvidiaSmi=" + smi,
                     "--conf", "spark.eventLog.enabled=true",
                     "--conf", "spark.eventLog.compress=false",
+                    // one plain file (Spark 4 rolls event logs into a folder by default)
+                    "--conf", "spark.eventLog.rolling.enabled=false",
                     "--conf", "spark.eventLog.dir=" + events.toUri(),
                     jobJar.toString()));
             args.addAll(ClusterTrainSubmission.trainArgs(data, out));
