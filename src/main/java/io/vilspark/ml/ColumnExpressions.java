@@ -11,7 +11,8 @@ import org.apache.spark.sql.catalyst.expressions.Expression;
  * Converts between a DataFrame {@link Column} and the Catalyst {@link Expression} behind it, on Spark 4 and on
  * Spark 3.5 alike: a SQL function injected through {@code SparkSessionExtensions} builds expressions, while UDFs
  * are applied to columns. Spark 3.5 wraps the expression in the column ({@code new Column(expr)}, {@code expr()});
- * Spark 4's classic API converts through {@code org.apache.spark.sql.classic.ExpressionUtils}. The build
+ * Spark 4's classic API wraps expressions with {@code ExpressionUtils.column} and converts a column's node
+ * with {@code ColumnNodeToExpressionConverter}. The build
  * compiles against one release, so the other's methods are looked up at run time, once.
  */
 final class ColumnExpressions {
@@ -26,7 +27,15 @@ final class ColumnExpressions {
             try {
                 Class<?> utils = Class.forName("org.apache.spark.sql.classic.ExpressionUtils");
                 toColumn = lookup.findStatic(utils, "column", MethodType.methodType(Column.class, Expression.class));
-                toExpression = lookup.findStatic(utils, "expression", MethodType.methodType(Expression.class, Column.class));
+                // the column's node converted as the analyzer does (ExpressionUtils.expression would wrap the node
+                // in an expression that only the DataFrame API's analysis unwraps, not an injected function's)
+                Class<?> node = Class.forName("org.apache.spark.sql.internal.ColumnNode");
+                Class<?> converter = Class.forName("org.apache.spark.sql.classic.ColumnNodeToExpressionConverter$");
+                Object module = converter.getField("MODULE$").get(null);
+                MethodHandle convert = lookup.findVirtual(converter, "apply", MethodType.methodType(Expression.class, node))
+                        .bindTo(module);
+                toExpression = MethodHandles.filterArguments(convert, 0,
+                        lookup.findVirtual(Column.class, "node", MethodType.methodType(node)));
             } catch (ClassNotFoundException spark35) {
                 toColumn = lookup.findConstructor(Column.class, MethodType.methodType(void.class, Expression.class));
                 toExpression = lookup.findVirtual(Column.class, "expr", MethodType.methodType(Expression.class));
