@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 import io.vilspark.model.ViLGraph;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -23,7 +24,7 @@ final class WorkerNetworks {
 
     /** A network of {@code architecture} (a configuration's JSON) whose parameters the caller overwrites. */
     static synchronized ComputationGraph borrow(String architecture) {
-        IDLE.keySet().retainAll(java.util.Set.of(architecture));
+        IDLE.keySet().retainAll(Set.of(architecture));
         ComputationGraph idle = IDLE.computeIfAbsent(architecture, a -> new ArrayDeque<>()).poll();
         if (idle != null) {
             return idle;

@@ -17,6 +17,7 @@ import io.vilspark.checkpoint.NpyFile;
 import io.vilspark.checkpoint.TensorArrays;
 import io.vilspark.registry.ModelMetadata;
 import io.vilspark.testing.CliRun;
+import io.vilspark.testing.TestImages;
 import io.vilspark.testing.InferenceFixtures;
 import io.vilspark.testing.IntegrationTest;
 import io.vilspark.testing.LocalSpark;
@@ -57,7 +58,7 @@ class ImportedModelExtractTest {
             exact.put(name, chw);
             ImageIO.write(toImage(chw), "png", images.resolve(name).toFile());
         }
-        ImageIO.write(toImage(new byte[3 * 300 * 260], 300, 260), "jpg", images.resolve("c.jpg").toFile());
+        ImageIO.write(TestImages.fromChw(new byte[3 * 300 * 260], 300, 260), "jpg", images.resolve("c.jpg").toFile());
 
         LocalSpark.session();
         Path out = dir.resolve("features");
@@ -121,18 +122,6 @@ class ImportedModelExtractTest {
     }
 
     private static BufferedImage toImage(byte[] chw) {
-        return toImage(chw, SIZE, SIZE);
-    }
-
-    private static BufferedImage toImage(byte[] chw, int w, int h) {
-        BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
-        int plane = w * h;
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int i = y * w + x;
-                image.setRGB(x, y, (chw[i] & 0xFF) << 16 | (chw[plane + i] & 0xFF) << 8 | (chw[2 * plane + i] & 0xFF));
-            }
-        }
-        return image;
+        return TestImages.fromChw(chw, SIZE, SIZE);
     }
 }

@@ -46,13 +46,13 @@ final class TestImages {
         this.exact = InferenceFixtures.randomImages("exact", 7, SIZE, CLASSES, 11).stream()
                 .map(i -> new Image(i.key() + ".png", i.label(), i.chw())).toList();
         for (Image i : exact) {
-            write(i.key(), encode(rgb(i.chw(), SIZE, SIZE), "png"));
+            write(i.key(), encode(io.vilspark.testing.TestImages.fromChw(i.chw(), SIZE, SIZE), "png"));
         }
         Random random = new Random(3);
-        byte[] whole = encode(rgb(random(3 * SIZE * SIZE, random), SIZE, SIZE), "png");
+        byte[] whole = encode(io.vilspark.testing.TestImages.fromChw(random(3 * SIZE * SIZE, random), SIZE, SIZE), "png");
         write(TRUNCATED, Arrays.copyOf(whole, whole.length / 2));
         write(TEXT, "not a picture".getBytes());
-        write(JPEG, encode(rgb(random(3 * 40 * 30, random), 40, 30), "jpg"));
+        write(JPEG, encode(io.vilspark.testing.TestImages.fromChw(random(3 * 40 * 30, random), 40, 30), "jpg"));
         ViLModel net = InferenceFixtures.writeModel(model, InferenceFixtures.tinyRgb(SIZE, CLASSES), seed);
         this.expected = ModelOutputs.compute(net, InferenceFixtures.normalised(exact, SIZE));
     }
@@ -83,18 +83,6 @@ final class TestImages {
         byte[] b = new byte[n];
         random.nextBytes(b);
         return b;
-    }
-
-    static BufferedImage rgb(byte[] chw, int w, int h) {
-        BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
-        int plane = w * h;
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int i = y * w + x;
-                image.setRGB(x, y, (chw[i] & 0xFF) << 16 | (chw[plane + i] & 0xFF) << 8 | (chw[2 * plane + i] & 0xFF));
-            }
-        }
-        return image;
     }
 
     static byte[] encode(BufferedImage image, String format) throws IOException {

@@ -90,6 +90,19 @@ public final class TestImages {
         return new BufferedImage(cm, r, false, null);
     }
 
+    /** An RGB image of {@code w x h} from channel-major bytes (R plane, G plane, B plane). */
+    public static BufferedImage fromChw(byte[] chw, int w, int h) {
+        BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+        int plane = w * h;
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int i = y * w + x;
+                image.setRGB(x, y, (chw[i] & 0xFF) << 16 | (chw[plane + i] & 0xFF) << 8 | (chw[2 * plane + i] & 0xFF));
+            }
+        }
+        return image;
+    }
+
     public static byte[] encode(BufferedImage image, String format) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
