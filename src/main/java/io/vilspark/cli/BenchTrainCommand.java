@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import io.vilspark.bench.OneCoreExecutors;
 import io.vilspark.inference.NativeThreads;
 import io.vilspark.config.ModelConfigs;
 import io.vilspark.data.DatasetManifest;
@@ -40,7 +41,13 @@ import picocli.CommandLine.Spec;
                         + "on every worker, sending parameters and Adam state back, summing and dividing them, Spark's "
                         + "scheduling.",
                 "Threads per worker (its minibatches split over them, ops single-threaded): the cores divided by the workers (or --threads-per-worker), so that "
-                        + "every row uses the same cores."})
+                        + "every row uses the same cores.",
+                "With --master: the cluster's efficiency. The first row is one process on this machine (one worker, all "
+                        + "its cores as threads, minibatches of workers x --batch images); the second row trains the same "
+                        + "images on the standalone cluster at --master, one one-core executor per worker, the job jar "
+                        + "shipped to them. The last line is 'efficiency: <cluster images/s / one-process images/s>'. "
+                        + "Without --data the drawn images are written to this machine's temporary folder: the cluster's "
+                        + "workers must run here (jobs/local-cluster), or give --data on a path they all read."})
 final class BenchTrainCommand implements Callable<Integer> {
 
     @Spec
@@ -81,6 +88,20 @@ final class BenchTrainCommand implements Callable<Integer> {
             description = "Threads per worker, each computing a part of its minibatches; default: cores / workers, at least 1.")
     Integer threadsPerWorker;
 
+    @Option(names = "--master", paramLabel = "URL",
+            description = "A Spark standalone master (e.g. spark://127.0.0.1:7077): compare one process with --workers "
+                    + "(one count, default 2) one-core executors there.")
+    String master;
+
+    @Option(names = "--job-jar", paramLabel = "JAR",
+            description = "With --master: the jar the executors run (mvn -Pjob-jar -DskipTests package; default: the one "
+                    + "target/vil-spark-*-job.jar of the working folder).")
+    Path jobJar;
+
+    @Option(names = "--executor-memory", defaultValue = "4g", paramLabel = "SIZE",
+            description = "With --master: heap of each executor (default: ${DEFAULT-VALUE}).")
+    String executorMemory;
+
     @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Initialisation and data order (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -91,7 +112,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         SparkSession spark = SparkSessions.getOrCreate("vil bench-train");
         int slots = spark.sparkContext().defaultParallelism();
         int most = workers.stream().mapToInt(Integer::intValue).max().orElseThrow();
-        if (most > slots) {
+        if (most > slots && master == null) {
             throw BadInputException.usage("--workers " + most + " needs " + most + " task slots; this Spark ("
                     + spark.sparkContext().master() + ") has " + slots);
         }
@@ -114,20 +135,20 @@ final class BenchTrainCommand implements Callable<Integer> {
             }
             checkFits(root, model, spark);
             w.println("data        " + (data == null ? "drawn images" : data));
+            if (master != null) {
+                compareWithCluster(spark, root, model, most, cores, w);
+                return 0;
+            }
             w.println();
-            w.println("workers  threads  rounds  images  seconds  images/s  fit %  averaging %");
+            w.println(HEADER);
             w.flush();
-            AveragingBenchmark bench = new AveragingBenchmark(spark, new AveragingBenchmark.Plan(root, model, batch,
-                    averagingFrequency, batches / averagingFrequency, warmup, seed));
+            AveragingBenchmark bench = new AveragingBenchmark(spark, plan(root, model, batch));
             List<AveragingBenchmark.Measurement> rows = new ArrayList<>();
             for (int n : workers) {
                 NativeThreads threads = NativeThreads.splitBatches(threadsPerWorker != null ? threadsPerWorker : Math.max(1, cores / n));
                 AveragingBenchmark.Measurement m = bench.measure(n);
                 rows.add(m);
-                w.println(String.format(Locale.ROOT, "%7d  %7d  %6d  %6d  %7.2f  %8.1f  %5.1f  %11.1f", n, threads.batchParts(),
-                        m.rounds(), m.images(), m.seconds(), m.imagesPerSecond(), 100 * m.fitShare(),
-                        100 * m.averagingShare()));
-                w.flush();
+                printRow(w, m, threads.batchParts());
             }
             if (rows.size() > 1) {
                 AveragingBenchmark.Measurement first = rows.get(0);
@@ -145,7 +166,78 @@ final class BenchTrainCommand implements Callable<Integer> {
         }
     }
 
+    private static final String HEADER = "workers  threads  rounds  images  seconds  images/s  fit %  averaging %";
+
+    private static void printRow(PrintWriter w, AveragingBenchmark.Measurement m, int threads) {
+        w.println(String.format(Locale.ROOT, "%7d  %7d  %6d  %6d  %7.2f  %8.1f  %5.1f  %11.1f", m.workers(), threads,
+                m.rounds(), m.images(), m.seconds(), m.imagesPerSecond(), 100 * m.fitShare(), 100 * m.averagingShare()));
+        w.flush();
+    }
+
+    /**
+     * One process on this machine (one worker on all its cores, minibatches as large as the cluster's step), then
+     * the same images on the cluster's one-core executors; the local session is stopped in between, since a JVM
+     * holds one Spark context at a time.
+     */
+    private void compareWithCluster(SparkSession local, String root, ViLConfig model, int workersOnCluster, int cores,
+                                    PrintWriter w) throws java.io.IOException {
+        int threads = threadsPerWorker != null ? threadsPerWorker : cores;
+        w.println("rows        1: this process, 1 worker on " + threads + " threads, minibatches of "
+                + workersOnCluster * batch + "; 2: " + workersOnCluster + " one-core executors on " + master
+                + ", minibatches of " + batch + " each");
+        w.println();
+        w.println(HEADER);
+        w.flush();
+        NativeThreads.splitBatches(threads);
+        AveragingBenchmark.Measurement one = new AveragingBenchmark(local, plan(root, model, workersOnCluster * batch))
+                .measure(1);
+        printRow(w, one, threads);
+        local.stop();
+        SparkSession cluster = OneCoreExecutors.start("vil bench-train", master, jobJar != null ? jobJar : builtJobJar(),
+                workersOnCluster, executorMemory);
+        try {
+            AveragingBenchmark.Measurement many = new AveragingBenchmark(cluster, plan(root, model, batch))
+                    .measure(workersOnCluster);
+            printRow(w, many, 1);
+            w.println(String.format(Locale.ROOT, "efficiency: %.2f (%d one-core workers on %s vs one process on %d "
+                    + "threads)", many.imagesPerSecond() / one.imagesPerSecond(), workersOnCluster, master, threads));
+            w.flush();
+        } finally {
+            cluster.stop();
+        }
+    }
+
+    /** The job jar {@code mvn -Pjob-jar package} leaves in target/ (the CPU one: no classifier after "job"). */
+    private static Path builtJobJar() throws java.io.IOException {
+        Path target = Path.of("target");
+        List<Path> jars = new ArrayList<>();
+        if (Files.isDirectory(target)) {
+            try (var listing = Files.newDirectoryStream(target, "vil-spark-*-job.jar")) {
+                listing.forEach(jars::add);
+            }
+        }
+        if (jars.size() != 1) {
+            throw BadInputException.usage("--master needs the job jar: " + (jars.isEmpty()
+                    ? "none in " + target.toAbsolutePath() + " (mvn -Pjob-jar -DskipTests package)"
+                    : "several in " + target.toAbsolutePath() + ", name one with --job-jar"));
+        }
+        return jars.get(0);
+    }
+
+    private AveragingBenchmark.Plan plan(String root, ViLConfig model, int batchPerWorker) {
+        return new AveragingBenchmark.Plan(root, model, batchPerWorker, averagingFrequency,
+                batches / averagingFrequency, warmup, seed);
+    }
+
     private void checkOptions() {
+        boolean workersGiven = spec.commandLine().getParseResult().hasMatchedOption("--workers");
+        if (master != null && !workersGiven) {
+            workers = new ArrayList<>(List.of(2));
+        }
+        if (master != null && workers.size() != 1) {
+            throw new ParameterException(spec.commandLine(), "--master compares one worker count with one process: "
+                    + "give --workers N once, got " + workers);
+        }
         if (workers.isEmpty() || workers.stream().anyMatch(n -> n < 1)) {
             throw new ParameterException(spec.commandLine(), "--workers must list worker counts of at least 1, got " + workers);
         }
@@ -163,8 +255,9 @@ final class BenchTrainCommand implements Callable<Integer> {
     private void draw(SparkSession spark, String root, ViLConfig model, int mostWorkers) throws java.io.IOException {
         int side = Math.max(model.height(), model.width());
         int images = mostWorkers * batch * averagingFrequency;
-        SyntheticShards.write(spark, root, images, model.channels(), side, model.patchSize(), mostWorkers,
-                model.numClasses());
+        // with --master one shard: the one-process row reads minibatches of all workers' images from it
+        SyntheticShards.write(spark, root, images, model.channels(), side, model.patchSize(),
+                master != null ? 1 : mostWorkers, model.numClasses());
     }
 
     private static void checkFits(String root, ViLConfig model, SparkSession spark) throws java.io.IOException {

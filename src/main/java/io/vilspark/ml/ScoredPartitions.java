@@ -11,6 +11,7 @@ import java.util.NoSuchElementException;
 import io.vilspark.inference.ExecutorModels;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.util.LongAccumulator;
 import org.apache.spark.util.TaskCompletionListener;
 import org.apache.spark.sql.Row;
 
@@ -27,12 +28,15 @@ final class ScoredPartitions implements MapPartitionsFunction<Row, Row> {
     private final ImageInputs inputs;
     private final int column;
     private final OutputColumns columns;
+    private final LongAccumulator skipped;
 
-    ScoredPartitions(ScoringPlan plan, ImageInputs inputs, int column, OutputColumns columns) {
+    /** @param skipped counts the inputs that gave null outputs (their reason is in the row) */
+    ScoredPartitions(ScoringPlan plan, ImageInputs inputs, int column, OutputColumns columns, LongAccumulator skipped) {
         this.plan = plan;
         this.inputs = inputs;
         this.column = column;
         this.columns = columns;
+        this.skipped = skipped;
     }
 
     @Override
@@ -70,6 +74,9 @@ final class ScoredPartitions implements MapPartitionsFunction<Row, Row> {
                 throw new NoSuchElementException();
             }
             int i = next++;
+            if (!scores.ok(i)) {
+                skipped.add(1);
+            }
             return columns.row(group.get(i), scores, i, plan);
         }
 

@@ -28,8 +28,9 @@ import org.apache.spark.sql.types.StructType;
  * <p>{@code inputCol} may hold any of Spark's image representations (see {@link InputKind}); file
  * bytes are decoded, resized and cropped exactly as {@code vil prepare} and {@code vil extract} do.
  * An input that cannot be used (not an image, corrupt, too small, ...) gets null outputs and its
- * reason in {@code reasonCol}; it never fails the task. Saves and loads with MLlib's default params
- * format, alone or inside a fitted {@code PipelineModel}.
+ * reason in {@code reasonCol}, and is counted in the accumulator {@value #SKIPPED_ACCUMULATOR}; it
+ * never fails the task. Saves and loads with MLlib's default params format, alone or inside a fitted
+ * {@code PipelineModel}.
  *
  * <pre>{@code
  * Dataset<Row> images = spark.read().format("binaryFile").load("hdfs:///images");
@@ -39,6 +40,12 @@ import org.apache.spark.sql.types.StructType;
  */
 public class ViLTransformer extends ViLParams implements DefaultParamsWritable {
     private static final long serialVersionUID = 1L;
+
+    /**
+     * The name of the accumulator each {@link #transform} registers: the inputs that gave null outputs, counted as
+     * their rows are computed (the Spark UI shows it per stage; a recomputed partition counts again).
+     */
+    public static final String SKIPPED_ACCUMULATOR = "vil skipped inputs";
 
     public ViLTransformer() {
         this(Identifiable.randomUID("vil"));
@@ -80,7 +87,8 @@ public class ViLTransformer extends ViLParams implements DefaultParamsWritable {
         InputKind kind = InputKind.of(dataset.schema(), column);
         ScoringPlan plan = plan(dataset.sparkSession());
         ScoredPartitions partitions = new ScoredPartitions(plan, new ImageInputs(kind, plan),
-                dataset.schema().fieldIndex(column), outputColumns());
+                dataset.schema().fieldIndex(column), outputColumns(),
+                dataset.sparkSession().sparkContext().longAccumulator(SKIPPED_ACCUMULATOR));
         return dataset.toDF().mapPartitions(partitions, Encoders.row(out));
     }
 

@@ -93,12 +93,14 @@ public final class AveragingBenchmark {
             if (plan.warmupRounds() > 0) {
                 JavaRDD<DataSet> warmup = minibatches(workers, plan.warmupRounds(), recipe);
                 cached.add(warmup);
-                new ParameterAveraging(spark, recipe, List.of()).trainEpoch(graph, warmup, "bench warm-up");
+                new ParameterAveraging(spark, recipe, workerThreads()).trainEpoch(graph, warmup, "bench warm-up");
             }
             JavaRDD<DataSet> timed = minibatches(workers, plan.rounds(), recipe);
             cached.add(timed);
             CollectionAccumulator<WorkerFitTimer.Fit> fits = spark.sparkContext().collectionAccumulator("bench-train fits");
-            ParameterAveraging averaging = new ParameterAveraging(spark, recipe, List.of(new WorkerFitTimer(fits)));
+            List<GraphTrainingHook> hooks = new ArrayList<>(workerThreads());
+            hooks.add(new WorkerFitTimer(fits));
+            ParameterAveraging averaging = new ParameterAveraging(spark, recipe, hooks);
             long t0 = System.nanoTime();
             averaging.trainEpoch(graph, timed, "bench");
             double seconds = (System.nanoTime() - t0) / 1e9;
@@ -114,6 +116,12 @@ public final class AveragingBenchmark {
         } finally {
             cached.forEach(JavaRDD::unpersist);
         }
+    }
+
+    /** On a cluster, each worker's minibatches split over its task's cores, as vil train does there. */
+    private List<GraphTrainingHook> workerThreads() {
+        return spark.sparkContext().isLocal() ? List.of()
+                : List.of(new WorkerThreads(spark.sparkContext().conf().getInt("spark.task.cpus", 1)));
     }
 
     /**

@@ -17,6 +17,9 @@ import io.vilspark.testing.LocalSpark;
 import io.vilspark.testing.InferenceFixtures.Image;
 import io.vilspark.inference.ModelOutputs;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.scheduler.AccumulableInfo;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerStageCompleted;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -50,13 +53,22 @@ class ViLTransformerTest {
     }
 
     @Test
-    void binaryFileContentGivesTheModelsOutputsAndBadFilesTheirReason() {
+    void binaryFileContentGivesTheModelsOutputsAndBadFilesTheirReason() throws Exception {
         Dataset<Row> files = spark().read().format("binaryFile").option("recursiveFileLookup", "true")
                 .load(images.root.toString());
         ViLTransformer vil = new ViLTransformer().setModelPath(model).setInputCol("content").setBatchSize(3)
                 .setLogitsCol("logits").setPredictionCol("class").setTopKCol("top").setTopK(2);
-        Map<String, Row> byPath = images.byKey(vil.transform(files).collectAsList(), r -> r.getAs("path"));
+        SkippedCount skipped = new SkippedCount();
+        spark().sparkContext().addSparkListener(skipped);
+        Map<String, Row> byPath;
+        try {
+            byPath = images.byKey(vil.transform(files).collectAsList(), r -> r.getAs("path"));
+            spark().sparkContext().listenerBus().waitUntilEmpty();
+        } finally {
+            spark().sparkContext().removeSparkListener(skipped);
+        }
         assertEquals(10, byPath.size());
+        assertEquals(2, skipped.total, "the truncated file and the text file, counted in the stage's accumulator");
         for (int i = 0; i < images.exact.size(); i++) {
             Row r = byPath.get(images.exact.get(i).key());
             assertClose(expected.featuresOf(i), r.getAs("features"), images.exact.get(i).key());
@@ -110,6 +122,22 @@ class ViLTransformerTest {
         ViLTransformer vil = new ViLTransformer().setModelPath(model).setInputCol("length");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> vil.transform(files));
         assertTrue(e.getMessage().contains("inputCol 'length' is bigint"), e.getMessage());
+    }
+
+    /** The transform's skipped-inputs accumulator, summed over the stages that completed while it listened. */
+    static final class SkippedCount extends SparkListener {
+        volatile long total;
+
+        @Override
+        public void onStageCompleted(SparkListenerStageCompleted stage) {
+            scala.collection.Iterator<AccumulableInfo> infos = stage.stageInfo().accumulables().values().iterator();
+            while (infos.hasNext()) {
+                AccumulableInfo info = infos.next();
+                if (info.name().contains(ViLTransformer.SKIPPED_ACCUMULATOR) && info.value().isDefined()) {
+                    total += ((Number) info.value().get()).longValue();
+                }
+            }
+        }
     }
 
     static void assertBad(Row r, String reason) {
