@@ -9,7 +9,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * parameters and updater states, training losses, minibatch and image counts, and the most steps one
  * worker took. The driver divides the sums by the number of workers that trained.
  */
-final class RoundSums implements Serializable {
+final class RoundSums implements RoundTally, Serializable {
     private static final long serialVersionUID = 1L;
 
     private INDArray params;
@@ -67,15 +67,18 @@ final class RoundSums implements Serializable {
         return updaterState == null ? null : updaterState.divi(workers);
     }
 
-    double lossSum() {
+    @Override
+    public double lossSum() {
         return lossSum;
     }
 
-    long minibatches() {
+    @Override
+    public long minibatches() {
         return minibatches;
     }
 
-    long images() {
+    @Override
+    public long images() {
         return images;
     }
 

@@ -137,8 +137,8 @@ public final class TrainJob {
             workerHooks.add(new WorkerThreads(spark.sparkContext().conf().getInt("spark.task.cpus", 1)));
         }
 
-        int rounds = Math.max(1, stepsPerEpoch / recipe.averagingFrequency());
-        long imagesPerRound = (long) recipe.globalBatch() * recipe.averagingFrequency();
+        int rounds = Math.max(1, stepsPerEpoch / recipe.minibatchesPerRound());
+        long imagesPerRound = (long) recipe.globalBatch() * recipe.minibatchesPerRound();
         String model = new Path(s.out(), "model.zip").toString();
         ParameterAveraging averaging = new ParameterAveraging(spark, recipe, workerHooks);
         TrainingProgress progress = new TrainingProgress(out, 15);
