@@ -79,8 +79,6 @@ class GradientSyncTest {
             single.fit(DataSet.merge(List.of(first.get(s), second.get(s))));
         }
 
-        System.out.println("gradient sync: norms before clipping " + probe.norms + ", max |param difference| "
-                + single.params().sub(driver.params()).amaxNumber());
         assertEquals(STEPS, epoch.rounds(), "one Spark job per step");
         assertEquals(2 * STEPS, epoch.minibatches());
         assertEquals(2L * STEPS * PER_WORKER, epoch.images());
@@ -91,8 +89,8 @@ class GradientSyncTest {
         assertTrue(moved > 1000 * TOLERANCE, "the steps move the parameters by " + moved);
 
         double paramsApart = single.params().sub(driver.params()).amaxNumber().doubleValue();
-        System.out.printf("gradient sync: max |param difference| %.3g after %d steps (params moved up to %.3g)%n",
-                paramsApart, STEPS, moved);
+        System.out.printf("gradient sync: max |param difference| %.3g after %d steps (params moved up to %.3g; "
+                + "mean-gradient norms before clipping %s)%n", paramsApart, STEPS, moved, probe.norms);
         assertTrue(paramsApart <= TOLERANCE, "parameters differ by up to " + paramsApart);
         double adamApart = single.getUpdater().getStateViewArray().sub(driver.getUpdater().getStateViewArray())
                 .amaxNumber().doubleValue();
