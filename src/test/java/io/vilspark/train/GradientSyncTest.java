@@ -4,17 +4,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import io.vilspark.model.ViLGraph;
 import io.vilspark.testing.CliRun;
+import io.vilspark.testing.FashionMnistShards;
 import io.vilspark.testing.IntegrationTest;
 import io.vilspark.testing.LocalSpark;
 import io.vilspark.testing.TinyVil;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.CollectionAccumulator;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -23,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
  * {@code train.sync = gradients}: two workers with minibatch b on Spark train exactly as DL4J's own
@@ -43,6 +53,25 @@ class GradientSyncTest {
         @Override
         public void onGradientCalculation(Model model) {
             norms.add(model.getGradientsViewArray().norm2Number().doubleValue() / model.batchSize());
+        }
+    }
+
+    /** Records, on the workers, the Spark job (group and description) of every minibatch and its size. */
+    static final class JobOfMinibatch extends GraphTrainingHook {
+        private static final long serialVersionUID = 1L;
+        private final CollectionAccumulator<String> jobs;
+        private final CollectionAccumulator<Long> sizes;
+
+        JobOfMinibatch(CollectionAccumulator<String> jobs, CollectionAccumulator<Long> sizes) {
+            this.jobs = jobs;
+            this.sizes = sizes;
+        }
+
+        @Override
+        protected void after(ComputationGraph graph, MultiDataSet minibatch) {
+            TaskContext task = TaskContext.get();
+            jobs.add(task.getLocalProperty("spark.jobGroup.id") + ": " + task.getLocalProperty("spark.job.description"));
+            sizes.add(minibatch.getFeatures(0).size(0));
         }
     }
 
@@ -69,8 +98,10 @@ class GradientSyncTest {
         }
         List<DataSet> partitions = new ArrayList<>(first);
         partitions.addAll(second);
-        ParameterAveraging.EpochTraining epoch = new ParameterAveraging(spark, recipe, List.of())
-                .trainEpoch(driver, sc.parallelize(partitions, 2), "epoch 1/1");
+        CollectionAccumulator<String> jobs = sc.sc().collectionAccumulator("jobs");
+        CollectionAccumulator<Long> sizes = sc.sc().collectionAccumulator("sizes");
+        ParameterAveraging.EpochTraining epoch = new ParameterAveraging(spark, recipe, List.of(),
+                List.of(new JobOfMinibatch(jobs, sizes))).trainEpoch(driver, sc.parallelize(partitions, 2), "epoch 1/1");
 
         InPlaceGraphUpdater.install(single);
         NormProbe probe = new NormProbe();
@@ -80,6 +111,9 @@ class GradientSyncTest {
         }
 
         assertEquals(STEPS, epoch.rounds(), "one Spark job per step");
+        assertEquals(IntStream.rangeClosed(1, STEPS).mapToObj(s -> "vil-train: train epoch 1/1, step " + s + "/" + STEPS)
+                .collect(Collectors.toCollection(TreeSet::new)), new TreeSet<>(jobs.value()), "the steps' jobs");
+        assertEquals(2 * STEPS, jobs.value().size(), "both workers in every step's job");
         assertEquals(2 * STEPS, epoch.minibatches());
         assertEquals(2L * STEPS * PER_WORKER, epoch.images());
         assertEquals(STEPS, driver.getConfiguration().getIterationCount(), "one update per step");
@@ -96,6 +130,26 @@ class GradientSyncTest {
                 .amaxNumber().doubleValue();
         assertTrue(adamApart <= TOLERANCE, "Adam's state differs by up to " + adamApart);
         assertFalse(Double.isNaN(epoch.meanLoss()));
+    }
+
+    @Test
+    void vilTrainSumsGradientsEveryStepAndTrainsEveryImageOnce(@TempDir Path dir) throws Exception {
+        SparkSession spark = LocalSpark.session();
+        int images = 64;
+        String data = FashionMnistShards.prepare(spark, dir.resolve("fm").toString(), images);
+        List<String> overrides = new ArrayList<>(FashionMnistShards.SMALL_RECIPE);
+        overrides.addAll(List.of("train.epochs=1", "train.workers=2", "train.sync=gradients"));
+        CollectionAccumulator<String> jobs = spark.sparkContext().collectionAccumulator("jobs");
+        CollectionAccumulator<Long> sizes = spark.sparkContext().collectionAccumulator("sizes");
+        TrainJob.Result result = new TrainJob(spark, new PrintStream(new ByteArrayOutputStream()),
+                List.of(new JobOfMinibatch(jobs, sizes)))
+                .run(new TrainJob.Settings(data, dir.resolve("run").toString(), "demo", overrides, false));
+
+        assertEquals(images, sizes.value().stream().mapToLong(Long::longValue).sum(), "every image once");
+        Set<String> steps = new TreeSet<>(jobs.value());
+        assertEquals(steps.size(), result.last().step(), "one update per step job: " + steps);
+        assertTrue(steps.stream().allMatch(j -> j.matches("vil-train: train epoch 1/1, step \\d+/" + steps.size())), steps::toString);
+        assertTrue(Double.isFinite(result.last().trainLoss()), result.last()::toString);
     }
 
     @Test
