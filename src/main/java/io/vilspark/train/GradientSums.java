@@ -1,7 +1,5 @@
 package io.vilspark.train;
 
-import java.io.Serializable;
-
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -9,56 +7,34 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * gradient summed over every image they trained (DL4J's form before its updater divides by the batch
  * size), the minibatches' losses, and the minibatch and image counts.
  */
-final class GradientSums implements RoundTally, Serializable {
+final class GradientSums extends RoundTally {
     private static final long serialVersionUID = 1L;
 
     private INDArray gradient;
-    private double lossSum;
-    private long minibatches;
-    private long images;
 
     /** One minibatch's gradient sum (kept, not copied), its mean loss and its size. */
     static GradientSums ofMinibatch(INDArray gradient, double loss, long images) {
         GradientSums s = new GradientSums();
         s.gradient = gradient;
-        s.lossSum = loss;
-        s.minibatches = 1;
-        s.images = images;
+        s.count(loss, 1, images);
         return s;
     }
 
     /** Adds {@code other} into this (reusing this object's gradient) and returns this. */
     GradientSums add(GradientSums other) {
-        if (other.minibatches == 0) {
+        if (other.minibatches() == 0) {
             return this;
         }
-        if (minibatches == 0) {
+        if (minibatches() == 0) {
             return other;
         }
         gradient.addi(other.gradient);
-        lossSum += other.lossSum;
-        minibatches += other.minibatches;
-        images += other.images;
+        count(other);
         return this;
     }
 
     /** The summed gradient; null when no worker trained. */
     INDArray gradient() {
         return gradient;
-    }
-
-    @Override
-    public double lossSum() {
-        return lossSum;
-    }
-
-    @Override
-    public long minibatches() {
-        return minibatches;
-    }
-
-    @Override
-    public long images() {
-        return images;
     }
 }

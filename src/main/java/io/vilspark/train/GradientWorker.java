@@ -35,21 +35,17 @@ final class GradientWorker implements Function2<Integer, Iterator<DataSet>, Iter
 
     @Override
     public Iterator<GradientSums> call(Integer worker, Iterator<DataSet> minibatches) {
-        long from = plan.from(worker, step);
-        long to = plan.to(worker, step);
-        if (from >= to) {
+        if (plan.from(worker, step) >= plan.to(worker, step)) {
             return Collections.emptyIterator();
         }
-        for (long i = 0; i < from && minibatches.hasNext(); i++) {
-            minibatches.next();
-        }
+        Iterator<DataSet> share = plan.share(worker, step, minibatches);
         ModelState state = start.value();
         ComputationGraph graph = WorkerNetworks.borrow(state.architecture());
         try {
             state.loadInto(graph);
             GradientSums sums = new GradientSums();
-            for (long i = from; i < to && minibatches.hasNext(); i++) {
-                MultiDataSet minibatch = ComputationGraphUtil.toMultiDataSet(minibatches.next());
+            while (share.hasNext()) {
+                MultiDataSet minibatch = ComputationGraphUtil.toMultiDataSet(share.next());
                 for (GraphTrainingHook hook : hooks) {
                     hook.before(graph, minibatch);
                 }

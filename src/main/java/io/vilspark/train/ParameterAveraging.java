@@ -98,16 +98,24 @@ public final class ParameterAveraging {
                     .collect().stream().mapToLong(Long::longValue).toArray();
             RoundPlan plan = new RoundPlan(perWorker, recipe.minibatchesPerRound());
             GradientSteps steps = recipe.sync() == TrainingSync.GRADIENTS ? new GradientSteps(spark,
-                    recipe.clipsGradients() ? new GlobalGradientNormClipping(recipe.gradClip()) : null, hooks, metrics)
-                    : null;
+                    recipe.clipsGradients() ? new GlobalGradientNormClipping(recipe.gradClip()) : null, hooks) : null;
             double lossSum = 0;
             long trained = 0;
             long images = 0;
             for (int round = 0; round < plan.rounds(); round++) {
                 String description = "train " + label + ", " + (steps == null ? "round " : "step ") + (round + 1) + "/"
                         + plan.rounds();
-                RoundTally sums = steps == null ? round(graph, minibatches, plan, round, description)
-                        : steps.step(graph, minibatches, plan, round, description);
+                long t0 = System.nanoTime();
+                spark.setJobGroup(JOB_GROUP, description, false);
+                RoundTally sums;
+                try {
+                    sums = steps == null ? round(graph, minibatches, plan, round) : steps.step(graph, minibatches, plan, round);
+                } finally {
+                    spark.clearJobGroup();
+                }
+                if (metrics != null && sums.minibatches() > 0) {
+                    metrics.roundDone(sums.images(), sums.lossSum() / sums.minibatches(), (System.nanoTime() - t0) / 1e9);
+                }
                 lossSum += sums.lossSum();
                 trained += sums.minibatches();
                 images += sums.images();
@@ -122,11 +130,8 @@ public final class ParameterAveraging {
         }
     }
 
-    private RoundSums round(ComputationGraph graph, JavaRDD<DataSet> minibatches, RoundPlan plan, int round,
-                            String description) {
-        long t0 = System.nanoTime();
+    private RoundSums round(ComputationGraph graph, JavaRDD<DataSet> minibatches, RoundPlan plan, int round) {
         Broadcast<ModelState> start = spark.broadcast(ModelState.of(graph));
-        spark.setJobGroup(JOB_GROUP, description, false);
         try {
             AveragingWorker worker = new AveragingWorker(start, plan, round, recipe.batchPerWorker(), recipe.prefetch(),
                     listeners, hooks);
@@ -141,12 +146,8 @@ public final class ParameterAveraging {
                 graph.getConfiguration().setIterationCount(
                         graph.getConfiguration().getIterationCount() + sums.mostSteps());
             }
-            if (metrics != null && sums.minibatches() > 0) {
-                metrics.roundDone(sums.images(), sums.lossSum() / sums.minibatches(), (System.nanoTime() - t0) / 1e9);
-            }
             return sums;
         } finally {
-            spark.clearJobGroup();
             start.destroy();
         }
     }

@@ -2,6 +2,7 @@ package io.vilspark.train;
 
 import java.io.Serializable;
 import java.util.Arrays;
+import java.util.Iterator;
 
 /**
  * How an epoch's minibatches are spread over averaging rounds: {@code floor(minibatches / (workers x
@@ -39,5 +40,31 @@ final class RoundPlan implements Serializable {
     /** One past the last minibatch that {@code worker} trains in {@code round}. */
     long to(int worker, int round) {
         return from(worker, round + 1);
+    }
+
+    /**
+     * The minibatches {@code worker} trains in {@code round}, read from its partition's iterator (which starts
+     * at the partition's first minibatch): the ones before are skipped, the ones after are left unread.
+     */
+    <T> Iterator<T> share(int worker, int round, Iterator<T> partition) {
+        long from = from(worker, round);
+        for (long i = 0; i < from && partition.hasNext(); i++) {
+            partition.next();
+        }
+        long count = to(worker, round) - from;
+        return new Iterator<>() {
+            private long left = count;
+
+            @Override
+            public boolean hasNext() {
+                return left > 0 && partition.hasNext();
+            }
+
+            @Override
+            public T next() {
+                left--;
+                return partition.next();
+            }
+        };
     }
 }
