@@ -5,10 +5,11 @@ import java.util.Arrays;
 import java.util.Iterator;
 
 /**
- * How an epoch's minibatches are spread over averaging rounds: {@code floor(minibatches / (workers x
- * averaging_frequency))} rounds (at least one), and each worker's minibatches cut evenly into that many
+ * How an epoch's minibatches are spread over rounds (Spark jobs): {@code floor(minibatches / (workers x
+ * minibatchesPerRound))} rounds (at least one), and each worker's minibatches cut evenly into that many
  * consecutive shares, so every minibatch is trained exactly once and a worker trains about
- * {@code averaging_frequency} minibatches per round even when the partitions differ in size.
+ * {@code minibatchesPerRound} minibatches per round even when the partitions differ in size. Averaging
+ * rounds take {@code averaging_frequency} minibatches per worker; synchronous gradient steps one.
  */
 final class RoundPlan implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -17,10 +18,10 @@ final class RoundPlan implements Serializable {
     private final int rounds;
 
     /** @param minibatchesPerWorker the minibatches in each partition of the epoch's RDD */
-    RoundPlan(long[] minibatchesPerWorker, int averagingFrequency) {
+    RoundPlan(long[] minibatchesPerWorker, int minibatchesPerRound) {
         this.minibatchesPerWorker = minibatchesPerWorker.clone();
         long total = Arrays.stream(minibatchesPerWorker).sum();
-        long perRound = (long) Math.max(1, minibatchesPerWorker.length) * averagingFrequency;
+        long perRound = (long) Math.max(1, minibatchesPerWorker.length) * minibatchesPerRound;
         this.rounds = (int) Math.max(1, total / perRound);
     }
 
