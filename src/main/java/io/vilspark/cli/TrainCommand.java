@@ -17,7 +17,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "train", mixinStandardHelpOptions = true, versionProvider = JarVersion.class,
         description = {
                 "Train a ViL model on prepared shards with DL4J parameter averaging on Spark: every executor reads "
-                        + "its own shards, trains averaging_frequency minibatches, the driver averages.",
+                        + "its own shards, trains averaging_frequency minibatches, the driver averages. With "
+                        + "--set train.sync=gradients the driver instead applies one update per step with the sum "
+                        + "of the workers' gradients (as one worker with minibatch global_batch).",
                 "After each epoch: validation loss and top-1/top-5, metrics.jsonl, curves.png and a checkpoint in "
                         + "OUT/checkpoints; at the end OUT/model.zip. Recipes: conf/recipes (demo, vil2-*-imagenet)."})
 final class TrainCommand implements Callable<Integer> {

@@ -47,13 +47,8 @@ final class AveragingWorker implements Function2<Integer, Iterator<DataSet>, Ite
 
     @Override
     public Iterator<RoundSums> call(Integer worker, Iterator<DataSet> minibatches) {
-        long from = plan.from(worker, round);
-        long to = plan.to(worker, round);
-        if (from >= to) {
+        if (plan.from(worker, round) >= plan.to(worker, round)) {
             return Collections.emptyIterator();
-        }
-        for (long i = 0; i < from && minibatches.hasNext(); i++) {
-            minibatches.next();
         }
         ModelState state = start.value();
         ComputationGraph graph = WorkerNetworks.borrow(state.architecture());
@@ -61,7 +56,7 @@ final class AveragingWorker implements Function2<Integer, Iterator<DataSet>, Ite
         try {
             state.loadInto(graph);
             graph.setListeners(listeners);
-            share = share(minibatches, to - from);
+            share = share(plan.share(worker, round, minibatches));
             double lossSum = 0;
             long images = 0;
             int steps = 0;
@@ -88,23 +83,20 @@ final class AveragingWorker implements Function2<Integer, Iterator<DataSet>, Ite
         }
     }
 
-    /** The next {@code count} minibatches, loaded ahead by a background thread when {@code prefetch > 0}. */
-    private MultiDataSetIterator share(Iterator<DataSet> minibatches, long count) {
-        Iterator<MultiDataSet> limited = new Iterator<>() {
-            private long left = count;
-
+    /** The worker's share as DL4J's multi-input minibatches, loaded ahead by a background thread when {@code prefetch > 0}. */
+    private MultiDataSetIterator share(Iterator<DataSet> minibatches) {
+        Iterator<MultiDataSet> converted = new Iterator<>() {
             @Override
             public boolean hasNext() {
-                return left > 0 && minibatches.hasNext();
+                return minibatches.hasNext();
             }
 
             @Override
             public MultiDataSet next() {
-                left--;
                 return ComputationGraphUtil.toMultiDataSet(minibatches.next());
             }
         };
-        MultiDataSetIterator it = new IteratorMultiDataSetIterator(limited, batchPerWorker);
+        MultiDataSetIterator it = new IteratorMultiDataSetIterator(converted, batchPerWorker);
         return prefetch > 0 ? new AsyncMultiDataSetIterator(it, prefetch) : it;
     }
 

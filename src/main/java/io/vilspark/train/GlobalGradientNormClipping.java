@@ -38,13 +38,20 @@ public final class GlobalGradientNormClipping extends BaseTrainingListener imple
 
     @Override
     public void onGradientCalculation(Model model) {
-        INDArray gradient = model.getGradientsViewArray();
-        double norm = gradient.norm2Number().doubleValue() / model.batchSize();
+        clip(model.getGradientsViewArray(), model.batchSize());
+    }
+
+    /**
+     * Clips, in place, a gradient summed over {@code batchSize} images (DL4J's form before the updater
+     * divides it): the norm compared with {@code maxNorm} is that of the mean gradient.
+     */
+    public void clip(INDArray gradientSum, long batchSize) {
+        double norm = gradientSum.norm2Number().doubleValue() / batchSize;
         lastNorm = norm;
         double scale = maxNorm / (norm + EPS);
         // a NaN or infinite norm is left alone: the job's non-finite loss check stops the run
         if (scale < 1) {
-            gradient.muli(scale);
+            gradientSum.muli(scale);
         }
     }
 

@@ -13,11 +13,14 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 public abstract class GraphTrainingHook implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    /** On the worker, before {@code graph} fits {@code minibatch}. */
+    /** On the worker, before {@code graph} fits {@code minibatch} (or computes its gradient, when gradients are synchronised). */
     protected void before(ComputationGraph graph, MultiDataSet minibatch) {
     }
 
-    /** On the worker, after {@code graph} fitted {@code minibatch} (parameters and step counter updated). */
+    /**
+     * On the worker, after {@code graph} fitted {@code minibatch} (parameters and step counter updated), or,
+     * when gradients are synchronised, after it computed the minibatch's gradient (the driver updates).
+     */
     protected void after(ComputationGraph graph, MultiDataSet minibatch) {
     }
 }

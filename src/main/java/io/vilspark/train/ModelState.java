@@ -23,6 +23,13 @@ record ModelState(String architecture, INDArray params, INDArray updaterState, i
                 conf.getIterationCount(), conf.getEpochCount());
     }
 
+    /** {@code graph}'s parameters and counters without its updater state (workers that only compute gradients). */
+    static ModelState paramsOf(ComputationGraph graph) {
+        ComputationGraphConfiguration conf = graph.getConfiguration();
+        return new ModelState(architecture(conf), graph.params().dup(), null, conf.getIterationCount(),
+                conf.getEpochCount());
+    }
+
     /** The configuration's JSON with the counters at zero: the key of the workers' cached networks. */
     static String architecture(ComputationGraphConfiguration conf) {
         ComputationGraphConfiguration copy = conf.clone();

@@ -20,6 +20,9 @@ import org.nd4j.linalg.dataset.DataSet;
  * network ({@link AveragingWorker}); {@code treeAggregate} sums what they return, and the driver divides
  * and goes on from the step of the worker that took the most. Each round is one Spark job in the job group
  * {@link #JOB_GROUP}, described as {@code train epoch E/N, round R/M}.
+ *
+ * <p>With {@code train.sync = gradients} every step is such a job instead ({@link GradientSteps}), described
+ * as {@code train epoch E/N, step S/M}: the workers send gradients and the driver applies one update.
  */
 public final class ParameterAveraging {
     /** The Spark job group of every averaging round (cancel it to stop a run's training). */
@@ -37,7 +40,8 @@ public final class ParameterAveraging {
 
     /**
      * @param listeners DL4J listeners set on each worker's network, in this order (serializable: they travel
-     *                  with the round's tasks); {@link #listenersOf} gives the recipe's
+     *                  with the round's tasks); {@link #listenersOf} gives the recipe's. Averaging only: when
+     *                  gradients are synchronised, the driver clips the summed gradient as the recipe says
      * @param hooks     called on the workers before and after every minibatch
      */
     public ParameterAveraging(SparkSession spark, TrainingRecipe recipe, List<? extends TrainingListener> listeners,
@@ -92,13 +96,26 @@ public final class ParameterAveraging {
                         return List.of(n).iterator();
                     })
                     .collect().stream().mapToLong(Long::longValue).toArray();
-            RoundPlan plan = new RoundPlan(perWorker, recipe.averagingFrequency());
+            RoundPlan plan = new RoundPlan(perWorker, recipe.minibatchesPerRound());
+            GradientSteps steps = recipe.sync() == TrainingSync.GRADIENTS ? new GradientSteps(spark,
+                    recipe.clipsGradients() ? new GlobalGradientNormClipping(recipe.gradClip()) : null, hooks) : null;
             double lossSum = 0;
             long trained = 0;
             long images = 0;
             for (int round = 0; round < plan.rounds(); round++) {
-                RoundSums sums = round(graph, minibatches, plan, round,
-                        "train " + label + ", round " + (round + 1) + "/" + plan.rounds());
+                String description = "train " + label + ", " + (steps == null ? "round " : "step ") + (round + 1) + "/"
+                        + plan.rounds();
+                long t0 = System.nanoTime();
+                spark.setJobGroup(JOB_GROUP, description, false);
+                RoundTally sums;
+                try {
+                    sums = steps == null ? round(graph, minibatches, plan, round) : steps.step(graph, minibatches, plan, round);
+                } finally {
+                    spark.clearJobGroup();
+                }
+                if (metrics != null && sums.minibatches() > 0) {
+                    metrics.roundDone(sums.images(), sums.lossSum() / sums.minibatches(), (System.nanoTime() - t0) / 1e9);
+                }
                 lossSum += sums.lossSum();
                 trained += sums.minibatches();
                 images += sums.images();
@@ -113,11 +130,8 @@ public final class ParameterAveraging {
         }
     }
 
-    private RoundSums round(ComputationGraph graph, JavaRDD<DataSet> minibatches, RoundPlan plan, int round,
-                            String description) {
-        long t0 = System.nanoTime();
+    private RoundSums round(ComputationGraph graph, JavaRDD<DataSet> minibatches, RoundPlan plan, int round) {
         Broadcast<ModelState> start = spark.broadcast(ModelState.of(graph));
-        spark.setJobGroup(JOB_GROUP, description, false);
         try {
             AveragingWorker worker = new AveragingWorker(start, plan, round, recipe.batchPerWorker(), recipe.prefetch(),
                     listeners, hooks);
@@ -132,12 +146,8 @@ public final class ParameterAveraging {
                 graph.getConfiguration().setIterationCount(
                         graph.getConfiguration().getIterationCount() + sums.mostSteps());
             }
-            if (metrics != null && sums.minibatches() > 0) {
-                metrics.roundDone(sums.images(), sums.lossSum() / sums.minibatches(), (System.nanoTime() - t0) / 1e9);
-            }
             return sums;
         } finally {
-            spark.clearJobGroup();
             start.destroy();
         }
     }

@@ -1,7 +1,5 @@
 package io.vilspark.train;
 
-import java.io.Serializable;
-
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -9,14 +7,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * parameters and updater states, training losses, minibatch and image counts, and the most steps one
  * worker took. The driver divides the sums by the number of workers that trained.
  */
-final class RoundSums implements Serializable {
+final class RoundSums extends RoundTally {
     private static final long serialVersionUID = 1L;
 
     private INDArray params;
     private INDArray updaterState;
-    private double lossSum;
-    private long minibatches;
-    private long images;
     private int workers;
     private int mostSteps;
 
@@ -25,9 +20,7 @@ final class RoundSums implements Serializable {
         RoundSums s = new RoundSums();
         s.params = params;
         s.updaterState = updaterState;
-        s.lossSum = lossSum;
-        s.minibatches = steps;
-        s.images = images;
+        s.count(lossSum, steps, images);
         s.workers = 1;
         s.mostSteps = steps;
         return s;
@@ -45,9 +38,7 @@ final class RoundSums implements Serializable {
         if (updaterState != null) {
             updaterState.addi(other.updaterState);
         }
-        lossSum += other.lossSum;
-        minibatches += other.minibatches;
-        images += other.images;
+        count(other);
         workers += other.workers;
         mostSteps = Math.max(mostSteps, other.mostSteps);
         return this;
@@ -65,18 +56,6 @@ final class RoundSums implements Serializable {
     /** The workers' mean updater state (in place), or null when the updater keeps none. */
     INDArray meanUpdaterState() {
         return updaterState == null ? null : updaterState.divi(workers);
-    }
-
-    double lossSum() {
-        return lossSum;
-    }
-
-    long minibatches() {
-        return minibatches;
-    }
-
-    long images() {
-        return images;
     }
 
     int mostSteps() {

@@ -34,7 +34,8 @@ import org.nd4j.linalg.dataset.DataSet;
 /**
  * {@code vil train}: the ViL network trained on the executors with parameter averaging
  * ({@link ParameterAveraging}). Each executor reads its own shards (the reader's RDD), trains {@code averaging_frequency}
- * minibatches, and the driver averages parameters and updater state. After every epoch: validation
+ * minibatches, and the driver averages parameters and updater state (or, with {@code train.sync = gradients},
+ * applies one update per step with the sum of the workers' gradients: {@link GradientSteps}). After every epoch: validation
  * loss and top-1/top-5, a line in {@code metrics.jsonl}, {@code curves.png} and a checkpoint.
  */
 public final class TrainJob {
@@ -137,8 +138,8 @@ public final class TrainJob {
             workerHooks.add(new WorkerThreads(spark.sparkContext().conf().getInt("spark.task.cpus", 1)));
         }
 
-        int rounds = Math.max(1, stepsPerEpoch / recipe.averagingFrequency());
-        long imagesPerRound = (long) recipe.globalBatch() * recipe.averagingFrequency();
+        int rounds = Math.max(1, stepsPerEpoch / recipe.minibatchesPerRound());
+        long imagesPerRound = (long) recipe.globalBatch() * recipe.minibatchesPerRound();
         String model = new Path(s.out(), "model.zip").toString();
         ParameterAveraging averaging = new ParameterAveraging(spark, recipe, workerHooks);
         TrainingProgress progress = new TrainingProgress(out, 15);

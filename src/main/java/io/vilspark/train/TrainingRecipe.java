@@ -23,6 +23,8 @@ import io.vilspark.model.ViLConfig;
  * @param workers             Spark tasks training in parallel
  * @param batchPerWorker      images per minibatch on one worker ({@code globalBatch / workers})
  * @param averagingFrequency  minibatches each worker trains between two parameter averagings
+ * @param sync                how the workers' work becomes one model: averaged parameters every
+ *                            {@code averagingFrequency} minibatches, or summed gradients every step
  * @param prefetch            minibatches a worker loads ahead; 0 = off
  * @param dataCache           Spark storage level of an epoch's minibatches while its averaging rounds
  *                            draw from them ({@code NONE}: read the shards again each round)
@@ -42,7 +44,7 @@ import io.vilspark.model.ViLConfig;
  * @param augment             the reader's {@code augment} block, as written (the reader checks it)
  */
 public record TrainingRecipe(int epochs, int globalBatch, int workers, int batchPerWorker, int averagingFrequency,
-                             int prefetch, String dataCache, double lr, int lrScaleBatch, double warmupEpochs, double endLr,
+                             TrainingSync sync, int prefetch, String dataCache, double lr, int lrScaleBatch, double warmupEpochs, double endLr,
                              double weightDecay, double beta1, double beta2, double eps, double gradClip,
                              Double dropPath, long seed, int checkpointEverySteps, Config augment)
         implements Serializable {
@@ -92,7 +94,7 @@ public record TrainingRecipe(int epochs, int globalBatch, int workers, int batch
         // the reader owns these keys; here the block is only required to be a block
         Config augment = s.block("augment");
         return new TrainingRecipe(epochs, globalBatch, workers, batchPerWorker, s.integer("averaging_frequency", 1),
-                s.integer("prefetch", 0), storageLevel(s, "data_cache"), lr, lrScaleBatch, warmupEpochs, endLr,
+                sync(s, "sync"), s.integer("prefetch", 0), storageLevel(s, "data_cache"), lr, lrScaleBatch, warmupEpochs, endLr,
                 s.nonNegative("weight_decay"), betas.get(0), betas.get(1), s.positive("eps"),
                 s.nonNegative("grad_clip"), dropPath, s.integral("seed", Long.MIN_VALUE),
                 s.integer("checkpoint_every_steps", 0), augment);
@@ -108,6 +110,20 @@ public record TrainingRecipe(int epochs, int globalBatch, int workers, int batch
                     + "NONE, ...), got " + name);
         }
         return name;
+    }
+
+    private static TrainingSync sync(RecipeSection s, String key) {
+        String name = s.text(key);
+        return TrainingSync.ofKey(name).orElseThrow(
+                () -> s.invalid(key, "expected one of " + TrainingSync.keys() + ", got " + name));
+    }
+
+    /**
+     * Minibatches each worker trains per Spark job: {@code averaging_frequency} when parameters are
+     * averaged, one when gradients are summed (every step is a job).
+     */
+    public int minibatchesPerRound() {
+        return sync == TrainingSync.GRADIENTS ? 1 : averagingFrequency;
     }
 
     /** Where an epoch's minibatches are kept during its rounds, or null for nowhere ({@code NONE}). */

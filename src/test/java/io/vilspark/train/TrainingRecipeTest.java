@@ -155,6 +155,8 @@ class TrainingRecipeTest {
         assertBad(List.of("train.grad_clip=-1"), "train.grad_clip", "expected a number >= 0, got -1");
         assertBad(List.of("train.prefetch=-1"), "train.prefetch", "expected an integer >= 0, got -1");
         assertBad(List.of("train.averaging_frequency=0"), "train.averaging_frequency", "expected an integer >= 1");
+        assertBad(List.of("train.sync=bogus"), "train.sync", "expected one of parameters | gradients, got bogus");
+        assertBad(List.of("train.sync=[1]"), "train.sync", "expected a string");
         assertBad(List.of("train.augment=5"), "train.augment", "expecting: object");
         assertBad(List.of("train.data_cache=IN_THE_CLOUD"), "train.data_cache",
                 "expected a Spark storage level (MEMORY_ONLY, MEMORY_ONLY_SER, MEMORY_AND_DISK_SER, NONE, ...), got IN_THE_CLOUD");
@@ -162,6 +164,14 @@ class TrainingRecipeTest {
         // real-valued keys whose default is a whole number take fractions
         assertEquals(0.5, TinyVil.recipe("train.grad_clip=0.5").gradClip());
         assertEquals(2.5, TinyVil.recipe("train.warmup_epochs=2.5").warmupEpochs());
+    }
+
+    @Test
+    void synchronisedGradientsTakeOneMinibatchPerWorkerPerRound() {
+        TrainingRecipe r = TinyVil.recipe("train.sync=gradients", "train.averaging_frequency=5");
+        assertEquals(TrainingSync.GRADIENTS, r.sync());
+        assertEquals(1, r.minibatchesPerRound(), "every step is a round");
+        assertEquals(5, TinyVil.recipe("train.averaging_frequency=5").minibatchesPerRound());
     }
 
     /** DL4J's default (bytes) unless a recipe says otherwise; NONE means no persisting at all. */
@@ -193,6 +203,8 @@ class TrainingRecipeTest {
         assertEquals(2048, r.globalBatch());
         assertEquals(2e-3, r.peakLr(), 1e-18);
         assertNull(r.dropPath(), "null: the model's own rate");
+        assertEquals(TrainingSync.PARAMETERS, r.sync(), "parameter averaging unless a recipe asks for gradients");
+        assertEquals(4, r.minibatchesPerRound(), "averaging_frequency minibatches per round");
         ViLConfig model = ViLConfig.builder().dropPathRate(0.1).build();
         assertEquals(model, r.trainedModel(model));
     }
