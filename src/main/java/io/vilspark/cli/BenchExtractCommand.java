@@ -20,6 +20,7 @@ import io.vilspark.features.ExtractJob;
 import io.vilspark.features.ExtractSettings;
 import io.vilspark.inference.NativeThreads;
 import io.vilspark.ml.ViLTransformer;
+import io.vilspark.model.ConfigSummary;
 import io.vilspark.model.ViLConfig;
 import io.vilspark.model.ViLModel;
 import io.vilspark.registry.ModelFile;

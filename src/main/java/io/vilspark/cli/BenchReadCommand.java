@@ -11,6 +11,8 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import com.typesafe.config.Config;
+import io.vilspark.bench.SyntheticShards;
+import io.vilspark.config.BadInputException;
 import io.vilspark.config.JobConfig;
 import io.vilspark.data.DatasetManifest;
 import io.vilspark.data.SparkSessions;

@@ -8,13 +8,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-import io.vilspark.inference.NativeThreads;
+import io.vilspark.bench.AveragingBenchmark;
+import io.vilspark.bench.SyntheticShards;
+import io.vilspark.config.BadInputException;
 import io.vilspark.config.ModelConfigs;
 import io.vilspark.data.DatasetManifest;
 import io.vilspark.data.SparkSessions;
 import io.vilspark.data.read.ModelCompatibility;
+import io.vilspark.inference.NativeThreads;
+import io.vilspark.model.ConfigSummary;
 import io.vilspark.model.ViLConfig;
-import io.vilspark.train.AveragingBenchmark;
 import org.apache.commons.io.FileUtils;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
