@@ -18,6 +18,7 @@ import io.vilspark.data.prepare.PrepareSettings;
 import io.vilspark.data.prepare.SyntheticJpegs;
 import io.vilspark.features.ExtractJob;
 import io.vilspark.features.ExtractSettings;
+import io.vilspark.fs.HadoopConf;
 import io.vilspark.inference.NativeThreads;
 import io.vilspark.ml.ViLTransformer;
 import io.vilspark.model.ConfigSummary;

@@ -22,6 +22,7 @@ import io.vilspark.data.read.ReaderConfig;
 import io.vilspark.data.read.ShardDataException;
 import io.vilspark.data.read.ShardDataSetIterator;
 import io.vilspark.data.read.ShardDatasets;
+import io.vilspark.fs.HadoopConf;
 import io.vilspark.model.ViLConfig;
 import org.apache.commons.io.FileUtils;
 import org.apache.hadoop.conf.Configuration;

@@ -10,10 +10,10 @@ import io.vilspark.config.UsageException;
 import io.vilspark.data.BadDataException;
 import io.vilspark.data.prepare.BadSourceException;
 import io.vilspark.data.read.ShardDataException;
+import io.vilspark.fs.StorageWriteException;
 import io.vilspark.interop.CheckpointFormatException;
 import io.vilspark.registry.ModelFileException;
 import io.vilspark.registry.RegistryException;
-import io.vilspark.registry.StorageWriteException;
 import io.vilspark.retrain.RetrainLock;
 import io.vilspark.train.NonFiniteLossException;
 

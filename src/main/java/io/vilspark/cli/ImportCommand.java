@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import io.vilspark.config.ModelConfigs;
+import io.vilspark.fs.HadoopConf;
 import io.vilspark.interop.importer.LocalCheckpoint;
 import io.vilspark.interop.importer.Normalisation;
 import io.vilspark.interop.importer.Provenance;

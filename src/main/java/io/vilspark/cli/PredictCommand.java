@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.concurrent.Callable;
 
 import io.vilspark.config.BadInputException;
+import io.vilspark.fs.HadoopConf;
 import io.vilspark.inference.BatchedPredictor;
 import io.vilspark.inference.ImagesFile;
 import io.vilspark.inference.PredictOutput;

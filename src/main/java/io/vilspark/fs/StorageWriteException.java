@@ -1,4 +1,4 @@
-package io.vilspark.registry;
+package io.vilspark.fs;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;

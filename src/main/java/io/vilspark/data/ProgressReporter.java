@@ -1,4 +1,4 @@
-package io.vilspark.data.prepare;
+package io.vilspark.data;
 
 import java.io.PrintWriter;
 import java.util.Locale;

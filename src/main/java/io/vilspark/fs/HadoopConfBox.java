@@ -1,4 +1,4 @@
-package io.vilspark.data.prepare;
+package io.vilspark.fs;
 
 import java.io.IOException;
 import java.io.ObjectInputStream;

@@ -1,4 +1,4 @@
-package io.vilspark.cli;
+package io.vilspark.fs;
 
 import org.apache.hadoop.conf.Configuration;
 
@@ -6,11 +6,12 @@ import org.apache.hadoop.conf.Configuration;
  * The Hadoop configuration the CLI reads and writes paths with: the defaults plus whatever
  * {@code core-site.xml}/{@code hdfs-site.xml} the classpath (HADOOP_CONF_DIR) provides.
  */
-final class HadoopConf {
+public final class HadoopConf {
     private HadoopConf() {
     }
 
-    static Configuration create() {
+    /** A fresh configuration: Hadoop's defaults plus the site files on the classpath. */
+    public static Configuration create() {
         return new Configuration();
     }
 }
