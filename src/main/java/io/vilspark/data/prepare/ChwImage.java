@@ -2,7 +2,9 @@ package io.vilspark.data.prepare;
 
 /**
  * An 8-bit image in channel-major order {@code [C][H][W]}: the layout PatchLayout cuts into
- * patches, and the one the resampler works on (one plane at a time).
+ * patches, and the one the resampler reads (a row at a time). Prepare keeps decoded images as bytes, a
+ * quarter of the memory of the reader's float {@code FloatImage}, since it stores 8-bit pixels and
+ * rounds once, after the resize.
  */
 record ChwImage(int channels, int height, int width, byte[] pixels) {
     ChwImage {
