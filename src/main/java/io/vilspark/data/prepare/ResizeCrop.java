@@ -1,6 +1,7 @@
 package io.vilspark.data.prepare;
 
 import io.vilspark.image.AxisWeights;
+import io.vilspark.image.ChwImage;
 import io.vilspark.image.ResampleFilter;
 import io.vilspark.image.Resampler;
 

@@ -7,6 +7,7 @@ import java.util.NoSuchElementException;
 
 import io.vilspark.data.PatchLayout;
 import io.vilspark.fs.HadoopConfBox;
+import io.vilspark.image.ChwImage;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;

@@ -1,4 +1,4 @@
-package io.vilspark.data.prepare;
+package io.vilspark.image;
 
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
@@ -13,11 +13,12 @@ import java.awt.image.Raster;
  * grey as linear light and brighten it), 16-bit samples are rounded to 8 bits, alpha is dropped
  * (Pillow's {@code convert("RGB")}), palette and other colour models go through sRGB.
  */
-final class ImagePixels {
+public final class ImagePixels {
     private ImagePixels() {
     }
 
-    static ChwImage toChw(BufferedImage image) {
+    /** The image's pixels as 8-bit CHW, 1 channel for grey sources and 3 for all others. */
+    public static ChwImage toChw(BufferedImage image) {
         ColorModel cm = image.getColorModel();
         if (cm instanceof ComponentColorModel && isIntegral(cm.getTransferType())) {
             int type = cm.getColorSpace().getType();

@@ -1,24 +1,24 @@
-package io.vilspark.data.prepare;
+package io.vilspark.image;
 
 /**
  * Image container formats, told apart by their first bytes (never by the file name), with the
  * structural sign of a complete file that tells a truncated file from a corrupt one.
  */
-enum ImageFormat {
+public enum ImageFormat {
     JPEG("jpeg"),
     PNG("png"),
     GIF("gif"),
     BMP("bmp");
 
     /** ImageIO's format name */
-    final String imageIoName;
+    public final String imageIoName;
 
     ImageFormat(String imageIoName) {
         this.imageIoName = imageIoName;
     }
 
     /** The format by magic number, or null. */
-    static ImageFormat sniff(byte[] b) {
+    public static ImageFormat sniff(byte[] b) {
         if (b.length >= 3 && (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xD8 && (b[2] & 0xFF) == 0xFF) {
             return JPEG;
         }
@@ -41,7 +41,7 @@ enum ImageFormat {
      * do with a cut file (the JPEG decoder fills the rest with grey and only warns), so this is
      * checked on the bytes.
      */
-    boolean looksComplete(byte[] b) {
+    public boolean looksComplete(byte[] b) {
         return switch (this) {
             // EOI; trailing padding after it is common, and FF D9 cannot occur inside entropy-coded data
             case JPEG -> lastIndexOf(b, new byte[] {(byte) 0xFF, (byte) 0xD9}, 64 * 1024) >= 0;

@@ -1,4 +1,4 @@
-package io.vilspark.data.prepare;
+package io.vilspark.image;
 
 /**
  * An 8-bit image in channel-major order {@code [C][H][W]}: the layout PatchLayout cuts into
@@ -6,20 +6,21 @@ package io.vilspark.data.prepare;
  * quarter of the memory of the reader's float {@code FloatImage}, since it stores 8-bit pixels and
  * rounds once, after the resize.
  */
-record ChwImage(int channels, int height, int width, byte[] pixels) {
-    ChwImage {
+public record ChwImage(int channels, int height, int width, byte[] pixels) {
+    public ChwImage {
         if (pixels.length != channels * height * width) {
             throw new IllegalArgumentException("expected " + channels + "x" + height + "x" + width + " bytes, got "
                     + pixels.length);
         }
     }
 
-    int at(int c, int y, int x) {
+    /** The pixel at channel {@code c}, row {@code y}, column {@code x}, as 0..255. */
+    public int at(int c, int y, int x) {
         return pixels[(c * height + y) * width + x] & 0xFF;
     }
 
     /** Grey to RGB by copying the plane; RGB to grey with ITU-R 601-2 luma, rounded as Pillow's convert("L"). */
-    ChwImage withChannels(int target) {
+    public ChwImage withChannels(int target) {
         if (target == channels) {
             return this;
         }
