@@ -6,9 +6,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import io.vilspark.bench.Median;
 import io.vilspark.config.ModelConfigs;
 import io.vilspark.inference.NativeKernels;
 import io.vilspark.inference.NativeThreads;
+import io.vilspark.model.ConfigSummary;
 import io.vilspark.model.MLstmForm;
 import io.vilspark.model.ViLConfig;
 import io.vilspark.model.ViLGraph;

@@ -11,6 +11,8 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import com.typesafe.config.Config;
+import io.vilspark.bench.SyntheticShards;
+import io.vilspark.config.BadInputException;
 import io.vilspark.config.JobConfig;
 import io.vilspark.data.DatasetManifest;
 import io.vilspark.data.SparkSessions;
@@ -20,6 +22,7 @@ import io.vilspark.data.read.ReaderConfig;
 import io.vilspark.data.read.ShardDataException;
 import io.vilspark.data.read.ShardDataSetIterator;
 import io.vilspark.data.read.ShardDatasets;
+import io.vilspark.fs.HadoopConf;
 import io.vilspark.model.ViLConfig;
 import org.apache.commons.io.FileUtils;
 import org.apache.hadoop.conf.Configuration;

@@ -4,15 +4,16 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 
-import io.vilspark.checkpoint.CheckpointFormatException;
+import io.vilspark.config.BadInputException;
 import io.vilspark.config.ConfigException;
 import io.vilspark.config.UsageException;
 import io.vilspark.data.BadDataException;
 import io.vilspark.data.prepare.BadSourceException;
 import io.vilspark.data.read.ShardDataException;
+import io.vilspark.fs.StorageWriteException;
+import io.vilspark.interop.CheckpointFormatException;
 import io.vilspark.registry.ModelFileException;
 import io.vilspark.registry.RegistryException;
-import io.vilspark.registry.StorageWriteException;
 import io.vilspark.retrain.RetrainLock;
 import io.vilspark.train.NonFiniteLossException;
 
@@ -44,7 +45,7 @@ final class ExitCodes {
             return TEMPFAIL;
         }
         if (e instanceof BadInputException bad) {
-            return bad.exitCode();
+            return bad.isUsage() ? USAGE : DATA;
         }
         if (e instanceof ConfigException || e instanceof UsageException || e instanceof RegistryException
                 || (e instanceof StorageWriteException w && w.pathIsWrong())) {

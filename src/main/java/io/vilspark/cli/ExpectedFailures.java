@@ -9,6 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.util.Optional;
 
+import io.vilspark.config.BadInputException;
 import io.vilspark.config.ConfigException;
 import io.vilspark.data.read.ShardDataException;
 import io.vilspark.train.NonFiniteLossException;

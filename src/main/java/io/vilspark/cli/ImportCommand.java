@@ -5,6 +5,12 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import io.vilspark.config.ModelConfigs;
+import io.vilspark.fs.HadoopConf;
+import io.vilspark.interop.importer.LocalCheckpoint;
+import io.vilspark.interop.importer.Normalisation;
+import io.vilspark.interop.importer.Provenance;
+import io.vilspark.interop.importer.StateDictLoader;
+import io.vilspark.model.ConfigSummary;
 import io.vilspark.model.ViLConfig;
 import io.vilspark.registry.ModelFile;
 import io.vilspark.registry.ModelMetadata;
@@ -61,7 +67,7 @@ final class ImportCommand implements Callable<Integer> {
         List<String> commandLine = spec.root().commandLine().getParseResult().originalArgs();
         ModelMetadata metadata = new ModelMetadata(ModelMetadata.FORMAT, ModelMetadata.VERSION,
                 ModelConfigs.toReferenceJsonMap(config), normalisation.mean(), normalisation.std(), List.of(),
-                Provenance.ofImport(checkpoint, sha256, commandLine));
+                Provenance.ofImport(checkpoint, sha256, commandLine, JarVersion.get()));
         ModelFile.write(out, loaded.model(), metadata, false, hadoop);
 
         PrintWriter w = spec.commandLine().getOut();

@@ -4,6 +4,13 @@ import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 
+import io.vilspark.config.BadInputException;
+import io.vilspark.fs.HadoopConf;
+import io.vilspark.inference.BatchedPredictor;
+import io.vilspark.inference.ImagesFile;
+import io.vilspark.inference.PredictOutput;
+import io.vilspark.interop.NpyArrays;
+import io.vilspark.model.ConfigSummary;
 import io.vilspark.model.ViLModel;
 import io.vilspark.registry.ModelFile;
 import org.apache.hadoop.conf.Configuration;

@@ -9,14 +9,15 @@ import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.vilspark.fs.HadoopConf;
 import io.vilspark.registry.ChampionPointer;
 import io.vilspark.registry.ModelRegistry;
 import io.vilspark.registry.ModelVersion;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code vil registry list|show|promote|rollback}: the model registry that vil retrain fills. */

@@ -11,6 +11,7 @@ import com.typesafe.config.ConfigUtil;
 import io.vilspark.config.JobBlock;
 import io.vilspark.config.JobConfig;
 import io.vilspark.data.SparkSessions;
+import io.vilspark.fs.HadoopConf;
 import io.vilspark.retrain.RetrainJob;
 import io.vilspark.retrain.RetrainLock;
 import io.vilspark.retrain.RetrainSteps;

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.vilspark.data.DatasetManifest;
-import io.vilspark.data.prepare.ProgressReporter;
+import io.vilspark.data.ProgressReporter;
 import io.vilspark.data.read.PixelNormalisation;
 import io.vilspark.data.read.ReadMode;
 import io.vilspark.data.read.ReaderConfig;

@@ -10,13 +10,13 @@ import java.util.TreeMap;
 
 import io.vilspark.config.ConfigException;
 import io.vilspark.data.DatasetManifest;
-import io.vilspark.data.prepare.HadoopConfBox;
-import io.vilspark.data.prepare.ProgressReporter;
+import io.vilspark.data.ProgressReporter;
 import io.vilspark.data.read.PixelNormalisation;
 import io.vilspark.data.read.ReadMode;
 import io.vilspark.data.read.ReaderConfig;
 import io.vilspark.data.read.ReaderPlan;
 import io.vilspark.data.read.ShardDataException;
+import io.vilspark.fs.HadoopConfBox;
 import io.vilspark.inference.ExecutorModels;
 import io.vilspark.inference.ModelRef;
 import io.vilspark.model.ViLConfig;

@@ -8,7 +8,7 @@ import java.util.Optional;
 
 import io.vilspark.config.JobBlock;
 import io.vilspark.config.JobConfig;
-import io.vilspark.data.prepare.ResampleFilter;
+import io.vilspark.image.ResampleFilter;
 import io.vilspark.inference.InferenceSettings;
 
 /**

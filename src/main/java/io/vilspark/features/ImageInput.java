@@ -10,10 +10,10 @@ import java.util.NoSuchElementException;
 
 import io.vilspark.data.PatchLayout;
 import io.vilspark.data.prepare.BadSourceException;
-import io.vilspark.data.prepare.HadoopConfBox;
 import io.vilspark.data.prepare.ImageFileEncoder;
-import io.vilspark.data.prepare.ResampleFilter;
 import io.vilspark.data.read.ShardRecord;
+import io.vilspark.fs.HadoopConfBox;
+import io.vilspark.image.ResampleFilter;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;

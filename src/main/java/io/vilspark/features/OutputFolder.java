@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.vilspark.data.BadDataException;
 import io.vilspark.data.prepare.BadSourceException;
-import io.vilspark.registry.AtomicHadoopWrite;
+import io.vilspark.fs.AtomicHadoopWrite;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;

@@ -5,9 +5,9 @@ import java.io.Serializable;
 import java.util.Iterator;
 import java.util.List;
 
-import io.vilspark.data.prepare.HadoopConfBox;
 import io.vilspark.data.read.ReaderPlan;
 import io.vilspark.data.read.ShardRecord;
+import io.vilspark.fs.HadoopConfBox;
 import io.vilspark.inference.BatchInference;
 import io.vilspark.inference.ExecutorModels;
 import io.vilspark.inference.ModelOutputs;

@@ -2,7 +2,7 @@ package io.vilspark.inference;
 
 import java.io.Serializable;
 
-import io.vilspark.data.prepare.HadoopConfBox;
+import io.vilspark.fs.HadoopConfBox;
 import org.apache.hadoop.conf.Configuration;
 
 /**

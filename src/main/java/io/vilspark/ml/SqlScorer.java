@@ -6,7 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.vilspark.data.prepare.ResampleFilter;
+import io.vilspark.image.ResampleFilter;
 import io.vilspark.inference.ExecutorModels;
 import io.vilspark.inference.InferenceSettings;
 import io.vilspark.inference.ModelRef;

@@ -2,7 +2,7 @@ package io.vilspark.ml;
 
 import java.util.List;
 
-import io.vilspark.data.prepare.ResampleFilter;
+import io.vilspark.image.ResampleFilter;
 import io.vilspark.inference.InferenceSettings;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.param.DoubleArrayParam;

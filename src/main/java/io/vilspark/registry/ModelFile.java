@@ -12,8 +12,9 @@ import java.util.zip.ZipOutputStream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.vilspark.model.ViLModel;
 import io.vilspark.data.ReadFailures;
+import io.vilspark.fs.AtomicHadoopWrite;
+import io.vilspark.model.ViLModel;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;

@@ -27,7 +27,7 @@ import io.vilspark.data.DatasetUnion;
 import io.vilspark.data.read.ShardDatasets;
 import io.vilspark.evaluate.EvaluateJob;
 import io.vilspark.evaluate.EvaluateSettings;
-import io.vilspark.registry.AtomicHadoopWrite;
+import io.vilspark.fs.AtomicHadoopWrite;
 import io.vilspark.registry.ChampionPointer;
 import io.vilspark.registry.ModelFile;
 import io.vilspark.registry.ModelMetadata;

@@ -8,7 +8,7 @@ import java.util.List;
 
 import javax.imageio.ImageIO;
 
-import io.vilspark.registry.AtomicHadoopWrite;
+import io.vilspark.fs.AtomicHadoopWrite;
 import org.apache.hadoop.conf.Configuration;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;

@@ -10,12 +10,13 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
  * {@code spark.task.cpus} threads, every op single-threaded ({@link NativeThreads#splitBatches}).
  * Local mode needs no hook: its workers are threads of the driver's JVM, set there.
  */
-final class WorkerThreads extends GraphTrainingHook {
+public final class WorkerThreads extends GraphTrainingHook {
     private static final long serialVersionUID = 1L;
 
     private final int threads;
 
-    WorkerThreads(int threads) {
+    /** @param threads the task's cores ({@code spark.task.cpus}) */
+    public WorkerThreads(int threads) {
         this.threads = threads;
     }
 

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import io.vilspark.checkpoint.NpyFile;
-import io.vilspark.checkpoint.Tensor;
+import io.vilspark.interop.NpyFile;
+import io.vilspark.interop.Tensor;
 import io.vilspark.testing.CliRun;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

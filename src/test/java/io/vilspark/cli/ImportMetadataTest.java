@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import io.vilspark.config.ModelConfigs;
+import io.vilspark.interop.importer.Provenance;
 import io.vilspark.registry.ModelFile;
 import io.vilspark.registry.ModelMetadata;
 import io.vilspark.testing.CliRun;

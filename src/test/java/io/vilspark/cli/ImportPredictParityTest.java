@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Path;
 
-import io.vilspark.checkpoint.NpyFile;
-import io.vilspark.checkpoint.Tensor;
+import io.vilspark.interop.NpyFile;
+import io.vilspark.interop.Tensor;
 import io.vilspark.testing.CliRun;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

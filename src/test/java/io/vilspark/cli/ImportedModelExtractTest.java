@@ -13,14 +13,14 @@ import java.util.TreeMap;
 
 import javax.imageio.ImageIO;
 
-import io.vilspark.checkpoint.NpyFile;
-import io.vilspark.checkpoint.TensorArrays;
+import io.vilspark.interop.NpyFile;
+import io.vilspark.interop.TensorArrays;
 import io.vilspark.registry.ModelMetadata;
 import io.vilspark.testing.CliRun;
-import io.vilspark.testing.TestImages;
 import io.vilspark.testing.InferenceFixtures;
 import io.vilspark.testing.IntegrationTest;
 import io.vilspark.testing.LocalSpark;
+import io.vilspark.testing.TestImages;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

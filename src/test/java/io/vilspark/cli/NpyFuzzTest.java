@@ -1,11 +1,14 @@
 package io.vilspark.cli;
 
-import io.vilspark.checkpoint.CheckpointFormatException;
-import io.vilspark.checkpoint.NpyFile;
-import io.vilspark.checkpoint.Tensor;
+import io.vilspark.config.BadInputException;
 import io.vilspark.config.ModelConfigs;
 import io.vilspark.fuzz.FuzzCampaign;
 import io.vilspark.fuzz.HeaderMutation;
+import io.vilspark.inference.ImagesFile;
+import io.vilspark.interop.CheckpointFormatException;
+import io.vilspark.interop.NpyArrays;
+import io.vilspark.interop.NpyFile;
+import io.vilspark.interop.Tensor;
 import io.vilspark.model.ViLConfig;
 import io.vilspark.testing.IntegrationTest;
 import java.io.ByteArrayOutputStream;

@@ -28,10 +28,10 @@ import javax.imageio.ImageIO;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vilspark.checkpoint.NpyFile;
-import io.vilspark.checkpoint.TensorArrays;
 import io.vilspark.cli.VilCli;
 import io.vilspark.inference.ExecutorModels;
+import io.vilspark.interop.NpyFile;
+import io.vilspark.interop.TensorArrays;
 import io.vilspark.model.ViLConfig;
 import io.vilspark.testing.InferenceFixtures;
 import io.vilspark.testing.InferenceFixtures.Image;

@@ -11,10 +11,10 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vilspark.checkpoint.SafetensorsFile;
-import io.vilspark.checkpoint.StateDictFiles;
-import io.vilspark.checkpoint.TensorArrays;
 import io.vilspark.config.ModelConfigs;
+import io.vilspark.interop.SafetensorsFile;
+import io.vilspark.interop.StateDictFiles;
+import io.vilspark.interop.TensorArrays;
 import io.vilspark.testing.ReferenceCase;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;

@@ -6,8 +6,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import io.vilspark.checkpoint.NpyFile;
-import io.vilspark.checkpoint.TensorArrays;
+import io.vilspark.interop.NpyFile;
+import io.vilspark.interop.TensorArrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 

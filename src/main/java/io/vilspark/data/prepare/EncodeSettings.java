@@ -3,6 +3,7 @@ package io.vilspark.data.prepare;
 import java.io.Serializable;
 
 import io.vilspark.data.PatchLayout;
+import io.vilspark.image.ResampleFilter;
 
 /** What the encoding tasks need to know, shipped with them. */
 record EncodeSettings(int resolution, int patch, int channels, ResampleFilter filter, long maxPixels,

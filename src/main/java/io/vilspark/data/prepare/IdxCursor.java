@@ -5,6 +5,7 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 
+import io.vilspark.image.ChwImage;
 import org.apache.hadoop.conf.Configuration;
 
 /**

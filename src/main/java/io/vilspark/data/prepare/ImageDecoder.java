@@ -10,6 +10,10 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
+import io.vilspark.image.ChwImage;
+import io.vilspark.image.ImageFormat;
+import io.vilspark.image.ImagePixels;
+
 /**
  * One image file's bytes to pixels, or the reason it is skipped. The dimensions are read from the
  * header and checked before anything is decoded, so a decompression bomb costs a header read.

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 
 import io.vilspark.data.PatchLayout;
+import io.vilspark.image.ChwImage;
+import io.vilspark.image.ResampleFilter;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 

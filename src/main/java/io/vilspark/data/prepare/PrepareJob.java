@@ -12,6 +12,8 @@ import java.util.Map;
 import io.vilspark.data.DatasetManifest;
 import io.vilspark.data.PatchLayout;
 import io.vilspark.data.PatchShardSchema;
+import io.vilspark.data.ProgressReporter;
+import io.vilspark.fs.HadoopConfBox;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaPairRDD;

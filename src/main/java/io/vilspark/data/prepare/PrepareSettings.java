@@ -4,9 +4,10 @@ import java.util.List;
 import java.util.Locale;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigOrigin;
 import io.vilspark.config.ConfigException;
+import io.vilspark.image.ResampleFilter;
 
 /**
  * The validated {@code prepare} block of the job configuration (defaults in

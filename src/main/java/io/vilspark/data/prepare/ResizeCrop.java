@@ -1,5 +1,10 @@
 package io.vilspark.data.prepare;
 
+import io.vilspark.image.AxisWeights;
+import io.vilspark.image.ChwImage;
+import io.vilspark.image.ResampleFilter;
+import io.vilspark.image.Resampler;
+
 /**
  * torchvision's evaluation transform {@code Resize(R)} + {@code CenterCrop(R)}: the shorter side
  * becomes R (the longer one {@code int(R * long / short)}), then the centre R x R is kept, with the
@@ -55,62 +60,18 @@ final class ResizeCrop {
         int r = resolution;
         int h = src.height();
         int w = src.width();
-        AxisWeights horizontal = AxisWeights.of(w, outW, left, r, filter);
-        AxisWeights vertical = AxisWeights.of(h, outH, top, r, filter);
-        float[] hw = toFloats(horizontal.weights);
-        float[] vw = toFloats(vertical.weights);
-        // horizontal pass over only the source rows the vertical pass reads
-        int rowLo = vertical.lowest();
-        int rows = vertical.highest() - rowLo;
         byte[] in = src.pixels();
-        byte[] out = new byte[src.channels() * r * r];
-        float[] row = new float[w];
-        float[] tmp = new float[rows * r];
-        float[] acc = new float[r];
-        for (int c = 0; c < src.channels(); c++) {
-            for (int y = 0; y < rows; y++) {
-                int rowBase = (c * h + rowLo + y) * w;
-                for (int x = 0; x < w; x++) {
-                    row[x] = in[rowBase + x] & 0xFF;
-                }
-                int t = y * r;
-                for (int j = 0; j < r; j++) {
-                    int base = j * horizontal.stride;
-                    int x0 = horizontal.first[j];
-                    float s = 0;
-                    for (int k = 0, n = horizontal.count[j]; k < n; k++) {
-                        s += hw[base + k] * row[x0 + k];
-                    }
-                    tmp[t + j] = s;
-                }
+        float[] resized = Resampler.resample((c, y, into) -> {
+            int base = (c * h + y) * w;
+            for (int x = 0; x < w; x++) {
+                into[x] = in[base + x] & 0xFF;
             }
-            // vertical pass: whole rows at a time, so the inner loop runs along memory
-            for (int i = 0; i < r; i++) {
-                java.util.Arrays.fill(acc, 0f);
-                int base = i * vertical.stride;
-                int y0 = vertical.first[i] - rowLo;
-                for (int k = 0, n = vertical.count[i]; k < n; k++) {
-                    float weight = vw[base + k];
-                    int t = (y0 + k) * r;
-                    for (int j = 0; j < r; j++) {
-                        acc[j] += weight * tmp[t + j];
-                    }
-                }
-                int o = (c * r + i) * r;
-                for (int j = 0; j < r; j++) {
-                    out[o + j] = (byte) clampRound(acc[j]);
-                }
-            }
+        }, src.channels(), w, AxisWeights.of(h, 0, h, outH, top, r, filter), AxisWeights.of(w, 0, w, outW, left, r, filter));
+        byte[] out = new byte[resized.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (byte) clampRound(resized[i]);
         }
         return new ChwImage(src.channels(), r, r, out);
-    }
-
-    private static float[] toFloats(double[] d) {
-        float[] f = new float[d.length];
-        for (int i = 0; i < d.length; i++) {
-            f[i] = (float) d[i];
-        }
-        return f;
     }
 
     private static int clampRound(float v) {

@@ -6,6 +6,8 @@ import java.util.Iterator;
 import java.util.NoSuchElementException;
 
 import io.vilspark.data.PatchLayout;
+import io.vilspark.fs.HadoopConfBox;
+import io.vilspark.image.ChwImage;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;

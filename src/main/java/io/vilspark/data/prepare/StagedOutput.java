@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.util.UUID;
 
 import io.vilspark.data.DatasetManifest;
-import io.vilspark.registry.StorageWriteException;
+import io.vilspark.fs.StorageWriteException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
+import io.vilspark.image.ChwImage;
+
 /**
  * What the encoding tasks report back: rows and pixel sums per split, skipped inputs per reason
  * with the first example keys, the largest label. Sums are exact integers, so the mean and

@@ -1,9 +1,14 @@
 package io.vilspark.data.read;
 
+import io.vilspark.image.AxisWeights;
+import io.vilspark.image.ResampleFilter;
+import io.vilspark.image.Resampler;
+
 /**
  * A CHW image as floats on the 0..255 scale of the stored pixels: augmentation works on it without
  * rounding to 8 bits between steps, and whole values stay exact (a flip or a plain crop moves the
- * stored pixels unchanged).
+ * stored pixels unchanged). Prepare's 8-bit {@code ChwImage} is the stored form; this is the
+ * reader's working copy of it.
  */
 record FloatImage(int channels, int height, int width, float[] data) {
 
@@ -55,6 +60,18 @@ record FloatImage(int channels, int height, int width, float[] data) {
             }
         }
         return new FloatImage(channels, h, w, out);
+    }
+
+    /**
+     * The region {@code [top, top + h) x [left, left + w)} (fractions allowed) resized bicubically (a = -0.5, with
+     * the kernel stretched when shrinking, as PIL and torchvision's PIL path do) to {@code outH x outW}; values
+     * clamped to 0..255.
+     */
+    FloatImage resized(double top, double left, double h, double w, int outH, int outW) {
+        float[] out = Resampler.resample((c, y, into) -> System.arraycopy(data, (c * height + y) * width, into, 0, width),
+                channels, width, AxisWeights.of(height, top, h, outH, 0, outH, ResampleFilter.BICUBIC),
+                AxisWeights.of(width, left, w, outW, 0, outW, ResampleFilter.BICUBIC));
+        return new FloatImage(channels, outH, outW, out).clamp();
     }
 
     /** Luma (ITU-R 601: 0.299 R + 0.587 G + 0.114 B, as PIL's "L"); the image itself when it has one channel. */

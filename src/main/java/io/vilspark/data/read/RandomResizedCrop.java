@@ -20,7 +20,7 @@ final class RandomResizedCrop {
     static FloatImage apply(FloatImage image, AugmentationConfig a, int outH, int outW, SplittableRandom rng) {
         Window w = sample(image.height(), image.width(), a.cropScaleMin(), a.cropScaleMax(), a.cropAspectMin(),
                 a.cropAspectMax(), rng);
-        return BicubicResampler.resize(image, w.top(), w.left(), w.height(), w.width(), outH, outW);
+        return image.resized(w.top(), w.left(), w.height(), w.width(), outH, outW);
     }
 
     static Window sample(int height, int width, double scaleMin, double scaleMax, double aspectMin, double aspectMax,

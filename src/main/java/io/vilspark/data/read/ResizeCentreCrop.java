@@ -16,7 +16,7 @@ final class ResizeCentreCrop {
         }
         int[] size = resizedSize(image.height(), image.width(), outH, outW, cropPct);
         FloatImage resized = size[0] == image.height() && size[1] == image.width() ? image
-                : BicubicResampler.resize(image, 0, 0, image.height(), image.width(), size[0], size[1]);
+                : image.resized(0, 0, image.height(), image.width(), size[0], size[1]);
         return centreCrop(resized, outH, outW);
     }
 

@@ -21,6 +21,9 @@ import javax.imageio.ImageIO;
 
 import io.vilspark.data.DatasetManifest;
 import io.vilspark.data.PatchLayout;
+import io.vilspark.image.ChwImage;
+import io.vilspark.image.ImagePixels;
+import io.vilspark.image.ResampleFilter;
 import io.vilspark.testing.IntegrationTest;
 import io.vilspark.testing.PrepareRuns;
 import io.vilspark.testing.Shards;

@@ -1,5 +1,6 @@
 package io.vilspark.data.prepare;
 
+import io.vilspark.fs.HadoopConfBox;
 import io.vilspark.fuzz.FuzzCampaign;
 import io.vilspark.testing.IntegrationTest;
 import io.vilspark.testing.PrepareRuns;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
 
+import io.vilspark.image.ChwImage;
 import io.vilspark.testing.TestImages;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,7 @@
 package io.vilspark.data.prepare;
 
 import io.vilspark.fuzz.FuzzCampaign;
+import io.vilspark.image.ResampleFilter;
 import io.vilspark.testing.IntegrationTest;
 import io.vilspark.testing.TestImages;
 import java.awt.image.BufferedImage;

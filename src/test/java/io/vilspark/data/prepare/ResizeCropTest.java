@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 
+import io.vilspark.image.ChwImage;
+import io.vilspark.image.ResampleFilter;
 import org.junit.jupiter.api.Test;
 
 class ResizeCropTest {

@@ -127,8 +127,8 @@ class AugmentationTest {
     @Test
     void bicubicResizeKeepsConstantsAndIsTheIdentityAtScaleOne() {
         FloatImage flat = new FloatImage(1, 10, 14, filled(140, 77f));
-        FloatImage down = BicubicResampler.resize(flat, 0, 0, 10, 14, 4, 5);
-        FloatImage up = BicubicResampler.resize(flat, 2, 3, 5, 5, 13, 13);
+        FloatImage down = flat.resized(0, 0, 10, 14, 4, 5);
+        FloatImage up = flat.resized(2, 3, 5, 5, 13, 13);
         for (float v : down.data()) {
             assertEquals(77f, v, 1e-3);
         }
@@ -141,8 +141,8 @@ class AugmentationTest {
             random[i] = r.nextInt(256);
         }
         FloatImage img = new FloatImage(3, 9, 11, random);
-        assertArrayEquals(random, BicubicResampler.resize(img, 0, 0, 9, 11, 9, 11).data(), 0f);
-        assertArrayEquals(img.crop(2, 3, 5, 6).data(), BicubicResampler.resize(img, 2, 3, 5, 6, 5, 6).data(), 0f);
+        assertArrayEquals(random, img.resized(0, 0, 9, 11, 9, 11).data(), 0f);
+        assertArrayEquals(img.crop(2, 3, 5, 6).data(), img.resized(2, 3, 5, 6, 5, 6).data(), 0f);
         // a horizontal ramp halves to a ramp (antialiased downscale averages neighbours)
         float[] ramp = new float[8 * 16];
         for (int y = 0; y < 8; y++) {
@@ -150,7 +150,7 @@ class AugmentationTest {
                 ramp[y * 16 + x] = 10 * x;
             }
         }
-        FloatImage half = BicubicResampler.resize(new FloatImage(1, 8, 16, ramp), 0, 0, 8, 16, 8, 8);
+        FloatImage half = new FloatImage(1, 8, 16, ramp).resized(0, 0, 8, 16, 8, 8);
         for (int x = 2; x < 6; x++) {
             assertEquals(20 * x + 5, half.get(0, 3, x), 1e-3, "interior of the ramp at x " + x);
         }

@@ -10,10 +10,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.vilspark.checkpoint.StateDictFiles;
-import io.vilspark.checkpoint.TensorArrays;
 import io.vilspark.config.ModelConfigs;
 import io.vilspark.data.PatchLayout;
+import io.vilspark.interop.StateDictFiles;
+import io.vilspark.interop.TensorArrays;
 import io.vilspark.model.ViLConfig;
 import io.vilspark.model.ViLModel;
 import io.vilspark.testing.ReferenceFiles;

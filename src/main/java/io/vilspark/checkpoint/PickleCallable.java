@@ -1,8 +1,0 @@
-package io.vilspark.checkpoint;
-
-/** The Java stand-in for an allowed Python callable that the pickle may REDUCE with arguments. */
-@FunctionalInterface
-interface PickleCallable {
-
-    Object call(PyTuple args) throws CheckpointFormatException;
-}

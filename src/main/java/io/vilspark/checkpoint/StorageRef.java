@@ -1,5 +1,0 @@
-package io.vilspark.checkpoint;
-
-/** A storage named by a pickle persistent id: its type, zip entry key and element count (all validated). */
-record StorageRef(TorchStorageType type, String key, long numel) {
-}
