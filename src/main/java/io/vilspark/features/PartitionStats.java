@@ -7,7 +7,7 @@ import java.util.TreeSet;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vilspark.data.prepare.SkipReason;
+import io.vilspark.image.SkipReason;
 
 /**
  * What one output file holds and how it was made: rows written, inputs skipped by reason (with the

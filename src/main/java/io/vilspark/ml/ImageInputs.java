@@ -4,7 +4,7 @@ import java.io.Serializable;
 
 import io.vilspark.data.PatchShardSchema;
 import io.vilspark.data.prepare.ImageFileEncoder;
-import io.vilspark.data.prepare.SkipReason;
+import io.vilspark.image.SkipReason;
 import io.vilspark.data.read.ShardRecord;
 import org.apache.spark.sql.Row;
 

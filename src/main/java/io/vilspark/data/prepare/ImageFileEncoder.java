@@ -3,6 +3,10 @@ package io.vilspark.data.prepare;
 import java.io.IOException;
 import java.io.InputStream;
 
+import io.vilspark.image.ResizeCrop;
+import io.vilspark.image.SkipReason;
+import io.vilspark.image.SkippedInput;
+import io.vilspark.image.ImageDecoder;
 import io.vilspark.data.PatchLayout;
 import io.vilspark.image.ChwImage;
 import io.vilspark.image.ResampleFilter;

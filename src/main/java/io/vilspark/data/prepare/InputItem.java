@@ -1,5 +1,7 @@
 package io.vilspark.data.prepare;
 
+import io.vilspark.image.SkipReason;
+
 import java.io.Serializable;
 
 /**

@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 
+import io.vilspark.image.SkipReason;
+import io.vilspark.image.SkippedInput;
 import io.vilspark.data.PatchLayout;
 import io.vilspark.fs.HadoopConfBox;
 import io.vilspark.image.ChwImage;

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
+import io.vilspark.image.SkipReason;
 import io.vilspark.image.ChwImage;
 
 /**

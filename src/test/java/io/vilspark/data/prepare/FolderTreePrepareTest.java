@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 
 import javax.imageio.ImageIO;
 
+import io.vilspark.image.ResizeCrop;
 import io.vilspark.data.DatasetManifest;
 import io.vilspark.data.PatchLayout;
 import io.vilspark.image.ChwImage;

@@ -1,5 +1,6 @@
 package io.vilspark.data.prepare;
 
+import io.vilspark.image.SkipReason;
 import io.vilspark.fuzz.FuzzCampaign;
 import io.vilspark.image.ResampleFilter;
 import io.vilspark.testing.IntegrationTest;

@@ -1,4 +1,4 @@
-package io.vilspark.data.prepare;
+package io.vilspark.image;
 
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
@@ -10,15 +10,12 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
-import io.vilspark.image.ChwImage;
-import io.vilspark.image.ImageFormat;
-import io.vilspark.image.ImagePixels;
 
 /**
  * One image file's bytes to pixels, or the reason it is skipped. The dimensions are read from the
  * header and checked before anything is decoded, so a decompression bomb costs a header read.
  */
-final class ImageDecoder {
+public final class ImageDecoder {
     private final long maxPixels;
     private final int minSide;
 
@@ -26,16 +23,16 @@ final class ImageDecoder {
      * @param maxPixels images with more pixels (width x height) are skipped as too large
      * @param minSide images narrower or lower than this (one patch) are skipped as too small
      */
-    ImageDecoder(long maxPixels, int minSide) {
+    public ImageDecoder(long maxPixels, int minSide) {
         this.maxPixels = maxPixels;
         this.minSide = minSide;
     }
 
-    long maxPixels() {
+    public long maxPixels() {
         return maxPixels;
     }
 
-    ChwImage decode(byte[] bytes) throws SkippedInput {
+    public ChwImage decode(byte[] bytes) throws SkippedInput {
         if (bytes.length == 0) {
             throw new SkippedInput(SkipReason.EMPTY, "0 bytes");
         }

@@ -1,9 +1,5 @@
-package io.vilspark.data.prepare;
+package io.vilspark.image;
 
-import io.vilspark.image.AxisWeights;
-import io.vilspark.image.ChwImage;
-import io.vilspark.image.ResampleFilter;
-import io.vilspark.image.Resampler;
 
 /**
  * torchvision's evaluation transform {@code Resize(R)} + {@code CenterCrop(R)}: the shorter side
@@ -12,16 +8,16 @@ import io.vilspark.image.Resampler;
  * (horizontal, then vertical) and computes only the cropped pixels. An image whose shorter side is
  * already R is only cropped, never resampled, so its pixels are stored unchanged.
  */
-final class ResizeCrop {
+public final class ResizeCrop {
     private final int resolution;
     private final ResampleFilter filter;
 
-    ResizeCrop(int resolution, ResampleFilter filter) {
+    public ResizeCrop(int resolution, ResampleFilter filter) {
         this.resolution = resolution;
         this.filter = filter;
     }
 
-    ChwImage apply(ChwImage src) {
+    public ChwImage apply(ChwImage src) {
         int h = src.height();
         int w = src.width();
         int r = resolution;

@@ -1,4 +1,4 @@
-package io.vilspark.data.prepare;
+package io.vilspark.image;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

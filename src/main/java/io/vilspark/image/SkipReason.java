@@ -1,4 +1,4 @@
-package io.vilspark.data.prepare;
+package io.vilspark.image;
 
 import java.util.Locale;
 
