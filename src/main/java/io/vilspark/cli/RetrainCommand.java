@@ -8,7 +8,8 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import com.typesafe.config.ConfigUtil;
-import io.vilspark.config.JobBlock;
+import io.vilspark.config.Bounds;
+import io.vilspark.config.SettingsBlock;
 import io.vilspark.config.JobConfig;
 import io.vilspark.data.SparkSessions;
 import io.vilspark.retrain.RetrainJob;
@@ -108,12 +109,12 @@ final class RetrainCommand implements Callable<Integer> {
         if (lockTtlMinutes != null) {
             block.add(BLOCK + ".lock_ttl_minutes=" + lockTtlMinutes);
         }
-        JobBlock b = new JobBlock(JobConfig.load(DEFAULTS, Optional.ofNullable(config), block), BLOCK);
+        SettingsBlock b = SettingsBlock.of(JobConfig.load(DEFAULTS, Optional.ofNullable(config), block), BLOCK);
         RetrainJob.TrainOn on = b.choice("train_on", List.of("all", "new")).equals("all")
                 ? RetrainJob.TrainOn.ALL : RetrainJob.TrainOn.NEW;
         RetrainJob.Settings settings = new RetrainJob.Settings(registry, data, holdout, b.optionalString("holdout_split"),
-                runId, recipe, recipeSets, b.integer("epochs", 0, 1_000_000), b.number("margin", -1, 1, false), on,
-                Duration.ofMinutes(b.longValue("lock_ttl_minutes", 1, 60L * 24 * 365)));
+                runId, recipe, recipeSets, b.integer("epochs", 0, 1_000_000), b.number("margin", Bounds.closed(-1, 1)), on,
+                Duration.ofMinutes(b.integral("lock_ttl_minutes", 1, 60L * 24 * 365)));
         // a second invocation stops here, before it starts Spark (and asks a cluster for executors)
         RetrainLock.checkFree(registry, HadoopConf.create(), settings.lockTtl());
         PrintStream console = new PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true);
