@@ -31,15 +31,7 @@ public record InferenceSettings(int batchSize, int threadsPerTask, String normal
         List<Double> mean = b.numbers("mean");
         List<Double> std = b.numbers("std");
         if (normalisation.equals("given")) {
-            if (mean.isEmpty() || mean.size() != std.size()) {
-                throw b.error("mean", "normalisation = given needs mean and std lists of the same, non-zero length; got "
-                        + mean + " and " + std);
-            }
-            try {
-                new PixelNormalisation(mean, std);
-            } catch (IllegalArgumentException e) {
-                throw b.error("std", e.getMessage());
-            }
+            PixelNormalisation.checkGiven(b, mean, std);
         }
         return new InferenceSettings(b.integer("batch_size", 1, 1 << 16), b.integer("threads_per_task", 0, 1024),
                 normalisation, mean, std, b.number("crop_pct", Bounds.openClosed(0, 1)));

@@ -75,15 +75,7 @@ public record ReaderConfig(int batchSize, long seed, boolean shuffleGlobal, int 
         List<Double> mean = s.numbers("mean");
         List<Double> std = s.numbers("std");
         if (normalisation.equals("given")) {
-            if (mean.isEmpty() || mean.size() != std.size()) {
-                throw s.error("mean", "normalisation = given needs mean and std lists of the same, non-zero length; got "
-                        + mean + " and " + std);
-            }
-            for (double v : std) {
-                if (!(v > 0)) {
-                    throw s.error("std", "every std must be > 0, got " + std);
-                }
-            }
+            PixelNormalisation.checkGiven(s, mean, std);
         }
         AugmentationConfig augment = AugmentationConfig.read(s.within("augment"));
         return new ReaderConfig(s.integer("batch_size", 1), s.integral("seed", Long.MIN_VALUE, Long.MAX_VALUE),
