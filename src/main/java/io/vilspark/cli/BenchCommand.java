@@ -10,6 +10,7 @@ import io.vilspark.bench.BenchMode;
 import io.vilspark.bench.BenchWorkload;
 import io.vilspark.bench.Median;
 import io.vilspark.bench.ProcessMemory;
+import io.vilspark.config.ModelConfigs;
 import io.vilspark.inference.NativeKernels;
 import io.vilspark.inference.NativeThreads;
 import io.vilspark.model.ConfigSummary;
@@ -34,19 +35,20 @@ final class BenchCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    ModelConfigOptions model;
+    ConfigOption configOption;
 
-    @Option(names = "--batch", required = true, paramLabel = "N", description = "Images per iteration.")
-    int batch;
+    @Mixin
+    SetOptions setOptions;
+
+    @Mixin
+    BatchOption batchOption = new BatchOption(32);
 
     @Option(names = "--mode", required = true, paramLabel = "train|infer",
             description = "train: forward + backward + optimizer step; infer: forward to logits.")
     BenchMode mode;
 
-    @Option(names = "--threads", paramLabel = "T",
-            description = "Threads to compute with (see --parallel); default: ND4J's own choice (OMP_NUM_THREADS or cores) "
-                    + "for every op, minibatches whole.")
-    Integer threads;
+    @Mixin
+    ThreadsOption threadsOption;
 
     /** How {@code --threads} are used. */
     enum Parallelism { batch, ops }
@@ -71,14 +73,12 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        checkRange("--batch", batch, 1);
+        int batch = batchOption.size();
         checkRange("--iters", iters, 1);
         checkRange("--warmup", warmup, 0);
-        if (threads != null) {
-            checkRange("--threads", threads, 1);
-        }
-        ViLConfig config = model.resolve();
-        NativeThreads used = threads == null ? NativeThreads.current()
+        int threads = threadsOption.count();
+        ViLConfig config = ModelConfigs.resolve(configOption.model(), setOptions.asWritten());
+        NativeThreads used = threads == 0 ? NativeThreads.current()
                 : parallel == Parallelism.batch ? NativeThreads.splitBatches(threads) : NativeThreads.set(threads);
         PrintWriter w = spec.commandLine().getOut();
         w.println("config      " + ConfigSummary.of(config));
@@ -116,7 +116,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private String row(String label, double seconds) {
-        return String.format(Locale.ROOT, "%-11s %-11.4f %.2f", label, seconds, batch / seconds);
+        return String.format(Locale.ROOT, "%-11s %-11.4f %.2f", label, seconds, batchOption.size() / seconds);
     }
 
     private void checkRange(String option, int value, int min) {

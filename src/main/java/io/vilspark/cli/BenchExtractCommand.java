@@ -3,7 +3,6 @@ package io.vilspark.cli;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -12,6 +11,7 @@ import java.util.concurrent.Callable;
 
 import com.typesafe.config.ConfigUtil;
 import io.vilspark.config.JobConfig;
+import io.vilspark.config.ModelConfigs;
 import io.vilspark.data.SparkSessions;
 import io.vilspark.data.prepare.PrepareJob;
 import io.vilspark.data.prepare.PrepareSettings;
@@ -51,7 +51,10 @@ final class BenchExtractCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    ModelConfigOptions model;
+    ConfigOption configOption;
+
+    @Mixin
+    SetOptions setOptions;
 
     @Option(names = "--images", defaultValue = "48", paramLabel = "N", description = "Drawn JPEGs (default: ${DEFAULT-VALUE}).")
     int images;
@@ -70,12 +73,11 @@ final class BenchExtractCommand implements Callable<Integer> {
                     + "JPEGs, Parquet for shards), writing path and features to Parquet (default: ${DEFAULT-VALUE}).")
     String api;
 
-    @Option(names = "--batch", defaultValue = "8", paramLabel = "N", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
-    int batch;
+    @Mixin
+    BatchOption batchOption = new BatchOption(8);
 
-    @Option(names = "--threads", defaultValue = "0", paramLabel = "T",
-            description = "Native threads per running task (default: ${DEFAULT-VALUE} = spark.task.cpus).")
-    int threads;
+    @Mixin
+    ThreadsOption threadsOption;
 
     @Option(names = "--tasks", paramLabel = "N",
             description = "Tasks at the same time: Spark local[N] (default: local[*], one per core).")
@@ -87,6 +89,8 @@ final class BenchExtractCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        int batch = batchOption.size();
+        int threads = threadsOption.count();
         String[] wh = size.toLowerCase(Locale.ROOT).split("x");
         if (wh.length != 2 || !wh[0].matches("\\d+") || !wh[1].matches("\\d+") || images < 1 || batch < 1
                 || threads < 0 || perPartition < 1 || (tasks != null && tasks < 1)) {
@@ -99,7 +103,7 @@ final class BenchExtractCommand implements Callable<Integer> {
         if (!List.of("images", "shards").contains(inputFormat)) {
             throw new ParameterException(spec.commandLine(), "--input-format must be images or shards, got " + inputFormat);
         }
-        ViLConfig config = model.resolve();
+        ViLConfig config = ModelConfigs.resolve(configOption.model(), setOptions.asWritten());
         if (tasks != null) {
             System.setProperty("vil.spark.master", "local[" + tasks + "]");
         }
@@ -171,7 +175,7 @@ final class BenchExtractCommand implements Callable<Integer> {
      */
     private void timeTransformer(SparkSession spark, String modelFile, String warmInput, String input, Path work,
                                  PrintWriter w) {
-        ViLTransformer vil = new ViLTransformer().setModelPath(modelFile).setBatchSize(batch).setThreadsPerTask(threads)
+        ViLTransformer vil = new ViLTransformer().setModelPath(modelFile).setBatchSize(batchOption.size()).setThreadsPerTask(threadsOption.count())
                 .setInputCol(inputFormat.equals("shards") ? "pixels" : "content");
         long t0 = System.nanoTime();
         long rows = transformOnce(spark, vil, warmInput, work.resolve("warm-out").toString());

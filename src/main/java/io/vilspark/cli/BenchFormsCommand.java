@@ -20,6 +20,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Sgd;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -32,19 +33,17 @@ import picocli.CommandLine.Spec;
                         + "(parallel, chunkwise, recurrent) at several square image sizes: seconds per image "
                         + "of the forward pass (to the probabilities) and of forward + backward (gradient and "
                         + "score, no optimizer step). Median of the timed iterations.",
-                "Prints one table row per size and form."})
+                "The model: --config (default: the vil2-tiny preset). Prints one table row per size and form."})
 final class BenchFormsCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--config", defaultValue = "vil2-tiny", paramLabel = "PRESET|FILE",
-            description = "Model preset or file, as for vil bench (default: ${DEFAULT-VALUE}).")
-    String config;
+    @Mixin
+    ConfigOption configOption = new ConfigOption("vil2-tiny");
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE",
-            description = "Override one model argument, HOCON syntax (e.g. --set depth=1). Repeatable.")
-    List<String> overrides = new ArrayList<>();
+    @Mixin
+    SetOptions setOptions;
 
     @Option(names = "--sizes", split = ",", defaultValue = "224,448,896", paramLabel = "PIXELS",
             description = "Image sizes in pixels (square, multiples of the patch size), comma-separated "
@@ -60,12 +59,13 @@ final class BenchFormsCommand implements Callable<Integer> {
             description = "Chunk length of the chunkwise form (default: ${DEFAULT-VALUE}).")
     int chunkSize;
 
-    @Option(names = "--batch", defaultValue = "1", paramLabel = "N", description = "Images per iteration (default: ${DEFAULT-VALUE}).")
-    int batch;
+    @Mixin
+    BatchOption batchOption = new BatchOption(1);
 
-    @Option(names = "--threads", paramLabel = "T",
-            description = "Native threads (OpenMP, ND4J ops, BLAS); default: what ND4J chose (OMP_NUM_THREADS or cores).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threadsOption;
+
+    private int batch;
 
     @Option(names = "--forward-only", description = "Skip the forward + backward timing (prints '-').")
     boolean forwardOnly;
@@ -88,13 +88,11 @@ final class BenchFormsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        checkRange("--batch", batch, 1);
+        batch = batchOption.size();
         checkRange("--iters", iters, 1);
         checkRange("--warmup", warmup, 0);
         checkRange("--chunk-size", chunkSize, 1);
-        if (threads != null) {
-            checkRange("--threads", threads, 1);
-        }
+        int threads = threadsOption.count();
         List<MLstmForm> cellForms = new ArrayList<>();
         for (String f : forms) {
             try {
@@ -104,14 +102,14 @@ final class BenchFormsCommand implements Callable<Integer> {
                         + "' (parallel, chunkwise, recurrent)");
             }
         }
-        ViLConfig base = ModelConfigs.resolve(config, overrides);
+        ViLConfig base = ModelConfigs.resolve(configOption.model(), setOptions.asWritten());
         for (int px : sizes) {
             if (px < base.patchSize() || px % base.patchSize() != 0) {
                 throw new ParameterException(spec.commandLine(), "--sizes: " + px
                         + " is not a positive multiple of the patch size " + base.patchSize());
             }
         }
-        NativeThreads used = threads == null ? NativeThreads.current() : NativeThreads.set(threads);
+        NativeThreads used = threads == 0 ? NativeThreads.current() : NativeThreads.set(threads);
         PrintWriter w = spec.commandLine().getOut();
         w.println("config      " + ConfigSummary.of(base));
         w.println("batch       " + batch);
@@ -123,9 +121,9 @@ final class BenchFormsCommand implements Callable<Integer> {
                 "forward s/img", "fwd+bwd s/img"));
         w.flush();
         for (int px : sizes) {
-            List<String> shape = new ArrayList<>(overrides);
+            List<String> shape = new ArrayList<>(setOptions.asWritten());
             shape.add("input_shape=[" + base.channels() + "," + px + "," + px + "]");
-            ViLConfig sized = ModelConfigs.resolve(config, shape);
+            ViLConfig sized = ModelConfigs.resolve(configOption.model(), shape);
             int patches = sized.sequenceLength();
             for (MLstmForm form : cellForms) {
                 double forward = time(sized, form, false);

@@ -28,6 +28,7 @@ import org.apache.commons.io.FileUtils;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -71,16 +72,17 @@ final class BenchReadCommand implements Callable<Integer> {
     @Option(names = "--model-size", paramLabel = "S", description = "Model input side (default: the stored size).")
     Integer modelSize;
 
-    @Option(names = "--batch", defaultValue = "64", paramLabel = "N", description = "Minibatch size (default: ${DEFAULT-VALUE}).")
-    int batch;
+    @Mixin
+    BatchOption batchOption = new BatchOption(64);
+
+    private int batch;
 
     @Option(names = "--augment", negatable = true,
             description = "Only the augmented path (--no-augment: only the plain one); default: both.")
     Boolean augment;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE",
-            description = "Reader setting of conf/jobs/reader.conf, e.g. --set augment.three_augment=true. Repeatable.")
-    List<String> overrides = new ArrayList<>();
+    @Mixin
+    SetOptions setOptions;
 
     @Option(names = "--seconds", defaultValue = "3", paramLabel = "S",
             description = "Minimum timed seconds per measurement; whole passes over the split (default: ${DEFAULT-VALUE}).")
@@ -98,6 +100,7 @@ final class BenchReadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        batch = batchOption.size();
         if (batch < 1 || seconds <= 0 || (images != null && images < 1) || (channels != 1 && channels != 3)) {
             throw new ParameterException(spec.commandLine(),
                     "--batch and --images must be at least 1, --seconds > 0, --channels 1 or 3");
@@ -192,7 +195,7 @@ final class BenchReadCommand implements Callable<Integer> {
     }
 
     private ReaderConfig readerConfig() {
-        List<String> prefixed = new ArrayList<>(overrides.stream().map(o -> READER + "." + o).toList());
+        List<String> prefixed = new ArrayList<>(setOptions.fullKeys(READER));
         prefixed.add(READER + ".batch_size=" + batch);
         Config merged = JobConfig.load("jobs/reader.conf", Optional.empty(), prefixed);
         return ReaderConfig.fromConfig(merged.getConfig(READER), READER);

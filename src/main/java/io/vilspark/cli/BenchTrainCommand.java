@@ -22,6 +22,7 @@ import io.vilspark.model.ViLConfig;
 import org.apache.commons.io.FileUtils;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -34,7 +35,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench-train", mixinStandardHelpOptions = true, versionProvider = JarVersion.class,
         description = {
                 "Training speed under DL4J parameter averaging (as vil train runs it) for each worker count on the same "
-                        + "cores, and the share of the time spent averaging.",
+                        + "cores, and the share of the time spent averaging. The model: --config (default: the demo preset).",
                 "Each worker count trains a fresh model (same seed, the demo recipe's AdamW and clipping) on the same "
                         + "cached minibatches: --batches per worker of --batch images, averaged every "
                         + "--averaging-frequency minibatches, after --warmup untimed rounds. Without --data it draws "
@@ -56,13 +57,11 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--config", defaultValue = "demo", paramLabel = "PRESET|FILE",
-            description = "Model preset (demo, vil2-tiny, ...), a reference config.json or a .conf with a model block "
-                    + "(default: ${DEFAULT-VALUE}).")
-    String config;
+    @Mixin
+    ConfigOption configOption = new ConfigOption("demo");
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one model argument (e.g. --set dim=32). Repeatable.")
-    List<String> overrides = new ArrayList<>();
+    @Mixin
+    SetOptions setOptions;
 
     @Option(names = "--data", paramLabel = "ROOT",
             description = "A prepared dataset (vil prepare; any Hadoop path), e.g. Fashion-MNIST shards for the demo "
@@ -73,8 +72,10 @@ final class BenchTrainCommand implements Callable<Integer> {
             description = "Worker counts to measure, one row each (default: 1,2).")
     List<Integer> workers = new ArrayList<>(List.of(1, 2));
 
-    @Option(names = "--batch", defaultValue = "32", paramLabel = "N", description = "Images per minibatch and worker (default: ${DEFAULT-VALUE}).")
-    int batch;
+    @Mixin
+    BatchOption batchOption = new BatchOption(32);
+
+    private int batch;
 
     @Option(names = "--batches", defaultValue = "16", paramLabel = "N",
             description = "Timed minibatches per worker, a multiple of --averaging-frequency (default: ${DEFAULT-VALUE}).")
@@ -110,8 +111,9 @@ final class BenchTrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        batch = batchOption.size();
         checkOptions();
-        ViLConfig model = ModelConfigs.resolve(config, overrides);
+        ViLConfig model = ModelConfigs.resolve(configOption.model(), setOptions.asWritten());
         SparkSession spark = SparkSessions.getOrCreate("vil bench-train");
         int slots = spark.sparkContext().defaultParallelism();
         int most = workers.stream().mapToInt(Integer::intValue).max().orElseThrow();

@@ -1,17 +1,17 @@
 package io.vilspark.cli;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import com.typesafe.config.ConfigUtil;
+import io.vilspark.config.JobConfig;
 import io.vilspark.data.SparkSessions;
 import io.vilspark.evaluate.EvaluateJob;
 import io.vilspark.evaluate.EvaluateSettings;
 import io.vilspark.evaluate.EvaluationReport;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -45,47 +45,46 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "Split folder to evaluate (default: test when the dataset has one, else val).")
     String split;
 
-    @Option(names = "--batch", paramLabel = "N", description = "Images per forward pass (default 64).")
-    Integer batch;
+    @Mixin
+    BatchOption batchOption = new BatchOption(JobConfig.defaults(EvaluateSettings.DEFAULTS).getInt("evaluate.batch_size"));
 
-    @Option(names = "--threads", paramLabel = "T",
-            description = "Native threads per running task (default: spark.task.cpus, i.e. one per core).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threadsOption;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "HOCON file with an evaluate { ... } block.")
-    Path config;
+    @Mixin
+    ConfigOption configOption;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE",
-            description = "Override any key of conf/jobs/evaluate.conf, HOCON syntax (e.g. --set normalisation=imagenet). "
-                    + "Repeatable.")
-    List<String> sets = new ArrayList<>();
+    @Mixin
+    SetOptions setOptions;
 
     @Option(names = "--quiet", description = "No progress lines.")
     boolean quiet;
 
     @Override
     public Integer call() throws Exception {
-        EvaluateSettings settings = EvaluateSettings.load(Optional.ofNullable(config), overrides());
+        EvaluateSettings settings = settings();
         EvaluateJob.Result result = EvaluateJob.run(SparkSessions.getOrCreate("vil evaluate"), model, data, out,
                 settings, quiet ? null : spec.commandLine().getErr());
         EvaluationReport.print(result, out, spec.commandLine().getOut());
         return 0;
     }
 
+    /** The job's settings: its defaults, then --config, then --set, then the named options. */
+    EvaluateSettings settings() {
+        return EvaluateSettings.load(configOption.jobFile(), overrides());
+    }
+
     /** --set values first, then the named options, which win. */
     private List<String> overrides() {
-        List<String> o = new ArrayList<>();
-        for (String s : sets) {
-            o.add(s.startsWith("evaluate.") ? s : "evaluate." + s);
-        }
+        List<String> o = new ArrayList<>(setOptions.fullKeys("evaluate"));
         if (split != null) {
             o.add("evaluate.split=" + ConfigUtil.quoteString(split));
         }
-        if (batch != null) {
-            o.add("evaluate.batch_size=" + batch);
+        if (batchOption.given()) {
+            o.add("evaluate.batch_size=" + batchOption.size());
         }
-        if (threads != null) {
-            o.add("evaluate.threads_per_task=" + threads);
+        if (threadsOption.given()) {
+            o.add("evaluate.threads_per_task=" + threadsOption.count());
         }
         return o;
     }

@@ -1,19 +1,19 @@
 package io.vilspark.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
 import com.typesafe.config.ConfigUtil;
+import io.vilspark.config.JobConfig;
 import io.vilspark.data.SparkSessions;
 import io.vilspark.features.ExtractJob;
 import io.vilspark.features.ExtractSettings;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -60,13 +60,6 @@ final class ExtractCommand implements Callable<Integer> {
             description = "Shards: extract only this split folder (repeatable; default: every split).")
     List<String> splits = new ArrayList<>();
 
-    @Option(names = "--batch", paramLabel = "N", description = "Images per forward pass (default 32).")
-    Integer batch;
-
-    @Option(names = "--threads", paramLabel = "T",
-            description = "Native threads per running task (default: spark.task.cpus, i.e. one per core).")
-    Integer threads;
-
     @Option(names = "--resolution", paramLabel = "R",
             description = "Images: shorter side resized to R and centre-cropped before the model's crop "
                     + "(default: the model's input size; e.g. 256 for ImageNet models at 224).")
@@ -75,20 +68,24 @@ final class ExtractCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace an output folder that holds another extraction.")
     boolean overwrite;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "HOCON file with an extract { ... } block.")
-    Path config;
+    @Mixin
+    BatchOption batchOption = new BatchOption(JobConfig.defaults(ExtractSettings.DEFAULTS).getInt("extract.batch_size"));
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE",
-            description = "Override any key of conf/jobs/extract.conf, HOCON syntax (e.g. --set images_per_partition=500). "
-                    + "Repeatable.")
-    List<String> sets = new ArrayList<>();
+    @Mixin
+    ThreadsOption threadsOption;
+
+    @Mixin
+    ConfigOption configOption;
+
+    @Mixin
+    SetOptions setOptions;
 
     @Option(names = "--quiet", description = "No progress lines.")
     boolean quiet;
 
     @Override
     public Integer call() throws Exception {
-        ExtractSettings settings = ExtractSettings.load(Optional.ofNullable(config), overrides());
+        ExtractSettings settings = settings();
         PrintWriter w = spec.commandLine().getOut();
         ExtractJob.Result r = ExtractJob.run(SparkSessions.getOrCreate("vil extract"), model, input, out, settings,
                 quiet ? null : spec.commandLine().getErr());
@@ -113,12 +110,14 @@ final class ExtractCommand implements Callable<Integer> {
         return whole > 0 ? 100 * part / whole : 0;
     }
 
+    /** The job's settings: its defaults, then --config, then --set, then the named options. */
+    ExtractSettings settings() {
+        return ExtractSettings.load(configOption.jobFile(), overrides());
+    }
+
     /** --set values first, then the named options, which win. */
     private List<String> overrides() {
-        List<String> o = new ArrayList<>();
-        for (String s : sets) {
-            o.add(s.startsWith("extract.") ? s : "extract." + s);
-        }
+        List<String> o = new ArrayList<>(setOptions.fullKeys("extract"));
         if (format != null) {
             o.add("extract.format=" + ConfigUtil.quoteString(format));
         }
@@ -131,11 +130,11 @@ final class ExtractCommand implements Callable<Integer> {
         if (!splits.isEmpty()) {
             o.add("extract.splits=" + splits.stream().map(ConfigUtil::quoteString).collect(Collectors.joining(",", "[", "]")));
         }
-        if (batch != null) {
-            o.add("extract.batch_size=" + batch);
+        if (batchOption.given()) {
+            o.add("extract.batch_size=" + batchOption.size());
         }
-        if (threads != null) {
-            o.add("extract.threads_per_task=" + threads);
+        if (threadsOption.given()) {
+            o.add("extract.threads_per_task=" + threadsOption.count());
         }
         if (resolution != null) {
             o.add("extract.resolution=" + resolution);

@@ -38,7 +38,10 @@ final class ImportCommand implements Callable<Integer> {
     String checkpoint;
 
     @Mixin
-    ModelConfigOptions model;
+    ConfigOption configOption;
+
+    @Mixin
+    SetOptions setOptions;
 
     @Option(names = "--out", required = true, paramLabel = "MODEL",
             description = "Model file to write (any Hadoop path); written to a temporary name, then renamed.")
@@ -55,7 +58,7 @@ final class ImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ViLConfig config = model.resolve();
+        ViLConfig config = ModelConfigs.resolve(configOption.model(), setOptions.asWritten());
         Normalisation normalisation = Normalisation.resolve(mean, std, config.channels());
         Configuration hadoop = HadoopConf.create();
         StateDictLoader.Result loaded;

@@ -17,9 +17,9 @@ import org.apache.hadoop.conf.Configuration;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code vil predict}: logits or features of images given as a NumPy array. */
@@ -47,9 +47,8 @@ final class PredictCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true)
     OutputChoice outputChoice;
 
-    @Option(names = "--batch", defaultValue = "32", paramLabel = "N",
-            description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
-    int batch;
+    @Mixin
+    BatchOption batchOption = new BatchOption(32);
 
     @Option(names = "--compare", paramLabel = "EXPECTED.npy",
             description = {"Compare the result with a reference array (e.g. PyTorch's output for the same images):",
@@ -71,9 +70,7 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (batch < 1) {
-            throw new ParameterException(spec.commandLine(), "--batch must be at least 1, got " + batch);
-        }
+        int batch = batchOption.size();
         PredictOutput output = outputChoice == null ? PredictOutput.LOGITS
                 : outputChoice.features ? PredictOutput.FEATURES
                 : outputChoice.tokens ? PredictOutput.TOKENS : PredictOutput.LOGITS;

@@ -1,16 +1,13 @@
 package io.vilspark.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
-import com.typesafe.config.Config;
 import com.typesafe.config.ConfigUtil;
 import io.vilspark.config.JobConfig;
 import io.vilspark.data.DatasetManifest;
@@ -19,6 +16,7 @@ import io.vilspark.data.prepare.PrepareJob;
 import io.vilspark.data.prepare.PrepareResult;
 import io.vilspark.data.prepare.PrepareSettings;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -89,12 +87,11 @@ final class PrepareCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace an existing dataset at --out.")
     boolean overwrite;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "HOCON file with a prepare { ... } block.")
-    Path config;
+    @Mixin
+    ConfigOption configOption;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE",
-            description = "Override any key of conf/jobs/prepare.conf, HOCON syntax (e.g. --set max_pixels=1e6). Repeatable.")
-    List<String> sets = new ArrayList<>();
+    @Mixin
+    SetOptions setOptions;
 
     @Option(names = "--quiet", description = "No progress lines.")
     boolean quiet;
@@ -102,7 +99,7 @@ final class PrepareCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrepareSettings settings = PrepareSettings.from(JobConfig.load(PrepareSettings.DEFAULTS,
-                Optional.ofNullable(config), overrides()));
+                configOption.jobFile(), overrides()));
         PrintWriter err = spec.commandLine().getErr();
         PrepareResult result = PrepareJob.run(SparkSessions.getOrCreate("vil prepare"), settings, quiet ? null : err);
         print(result, spec.commandLine().getOut());
@@ -111,10 +108,7 @@ final class PrepareCommand implements Callable<Integer> {
 
     /** --set values first, then the named options, which win. */
     private List<String> overrides() {
-        List<String> o = new ArrayList<>();
-        for (String s : sets) {
-            o.add(s.startsWith("prepare.") ? s : "prepare." + s);
-        }
+        List<String> o = new ArrayList<>(setOptions.fullKeys("prepare"));
         string(o, "input", input);
         string(o, "format", format);
         string(o, "output", out);

@@ -4,18 +4,19 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import com.typesafe.config.ConfigUtil;
-import io.vilspark.config.JobBlock;
+import io.vilspark.config.Bounds;
 import io.vilspark.config.JobConfig;
+import io.vilspark.config.SettingsBlock;
 import io.vilspark.data.SparkSessions;
 import io.vilspark.fs.HadoopConf;
 import io.vilspark.retrain.RetrainJob;
 import io.vilspark.retrain.RetrainLock;
 import io.vilspark.retrain.RetrainSteps;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -58,13 +59,12 @@ final class RetrainCommand implements Callable<Integer> {
             description = "Training recipe of the challenger (default: ${DEFAULT-VALUE}); its model must match the champion's.")
     String recipe;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE",
-            description = "retrain.KEY=VALUE: a key of conf/jobs/retrain.conf; train.KEY / model.KEY: the recipe "
-                    + "(as vil train). HOCON syntax. Repeatable.")
-    List<String> sets = new ArrayList<>();
+    /** retrain.KEY: conf/jobs/retrain.conf; train.KEY and model.KEY: the recipe, as in vil train. */
+    @Mixin
+    SetOptions setOptions;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "HOCON file with a retrain { ... } block.")
-    java.nio.file.Path config;
+    @Mixin
+    ConfigOption configOption;
 
     @Option(names = "--epochs", paramLabel = "N",
             description = "Fine-tune epochs, with a fresh warm-up + cosine schedule (default 1; 0: the recipe's).")
@@ -91,7 +91,7 @@ final class RetrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<String> block = new ArrayList<>();
         List<String> recipeSets = new ArrayList<>();
-        for (String set : sets) {
+        for (String set : setOptions.fullKeys(BLOCK, "train", "model")) {
             (set.startsWith(BLOCK + ".") ? block : recipeSets).add(set);
         }
         if (epochs != null) {
@@ -109,12 +109,12 @@ final class RetrainCommand implements Callable<Integer> {
         if (lockTtlMinutes != null) {
             block.add(BLOCK + ".lock_ttl_minutes=" + lockTtlMinutes);
         }
-        JobBlock b = new JobBlock(JobConfig.load(DEFAULTS, Optional.ofNullable(config), block), BLOCK);
+        SettingsBlock b = SettingsBlock.of(JobConfig.load(DEFAULTS, configOption.jobFile(), block), BLOCK);
         RetrainJob.TrainOn on = b.choice("train_on", List.of("all", "new")).equals("all")
                 ? RetrainJob.TrainOn.ALL : RetrainJob.TrainOn.NEW;
         RetrainJob.Settings settings = new RetrainJob.Settings(registry, data, holdout, b.optionalString("holdout_split"),
-                runId, recipe, recipeSets, b.integer("epochs", 0, 1_000_000), b.number("margin", -1, 1, false), on,
-                Duration.ofMinutes(b.longValue("lock_ttl_minutes", 1, 60L * 24 * 365)));
+                runId, recipe, recipeSets, b.integer("epochs", 0, 1_000_000), b.number("margin", Bounds.closed(-1, 1)), on,
+                Duration.ofMinutes(b.integral("lock_ttl_minutes", 1, 60L * 24 * 365)));
         // a second invocation stops here, before it starts Spark (and asks a cluster for executors)
         RetrainLock.checkFree(registry, HadoopConf.create(), settings.lockTtl());
         PrintStream console = new PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true);

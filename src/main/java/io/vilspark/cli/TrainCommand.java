@@ -1,14 +1,13 @@
 package io.vilspark.cli;
 
 import java.io.PrintStream;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 import io.vilspark.data.SparkSessions;
 import io.vilspark.train.EpochMetrics;
 import io.vilspark.train.TrainJob;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -37,9 +36,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder, any Hadoop path.")
     String out;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE",
-            description = "Override any recipe key, full path, HOCON syntax (e.g. --set train.epochs=2). Repeatable.")
-    List<String> sets = new ArrayList<>();
+    @Mixin
+    SetOptions setOptions;
 
     @Option(names = "--resume", description = "Continue from the newest complete checkpoint in --out.")
     boolean resume;
@@ -48,7 +46,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintStream console = new PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true);
         TrainJob.Result result = new TrainJob(SparkSessions.getOrCreate("vil train"), console)
-                .run(new TrainJob.Settings(data, out, recipe, sets, resume));
+                .run(new TrainJob.Settings(data, out, recipe, setOptions.fullKeys("train", "model"), resume));
         EpochMetrics last = result.last();
         console.printf("model: %s%n", result.model());
         console.printf("val accuracy: %.4f (top-5 %.4f) after %d epochs%n", last.valTop1(), last.valTop5(), last.epoch());

@@ -3,6 +3,8 @@ package io.vilspark.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigValueFactory;
+import com.typesafe.config.ConfigValueType;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import java.nio.file.Path;
@@ -31,11 +33,16 @@ public final class JobConfig {
      * @return the merged configuration, substitutions resolved
      */
     public static Config load(String resourceDefaults, Optional<Path> userFile, List<String> overrides) {
+        return load(defaults(resourceDefaults), userFile, overrides);
+    }
+
+    /** The defaults resource, parsed and not yet resolved (e.g. {@code jobs/reader.conf}). */
+    public static Config defaults(String resourceDefaults) {
         Config defaults = HoconFiles.parseResource(JobConfig.class.getClassLoader(), resourceDefaults);
         if (defaults == null) {
             throw new ConfigException("classpath:" + resourceDefaults, null, "defaults resource not found on the classpath");
         }
-        return load(defaults, userFile, overrides);
+        return defaults;
     }
 
     /** As {@link #load(String, Optional, List)}, with the defaults already parsed. */
@@ -53,6 +60,7 @@ public final class JobConfig {
         Config resolvedDefaults = HoconFiles.resolve(defaults);
         Map<String, ConfigValue> settings = leaves(merged.root(), List.of());
         rejectUnknownKeys(settings, resolvedDefaults);
+        rejectValuesForBlocks(settings, resolvedDefaults);
         try {
             merged.checkValid(resolvedDefaults);
         } catch (com.typesafe.config.ConfigException e) {
@@ -69,6 +77,33 @@ public final class JobConfig {
             if (!knows(defaults, path) && !isUnderOpenBlock(defaults, path)) {
                 throw new ConfigException(Origins.describe(e.getValue().origin(), null), path,
                         KeySuggestions.unknownKey(path, known));
+            }
+        }
+    }
+
+    /**
+     * The defaults with these settings made real numbers. Typesafe Config reads a whole number written
+     * as {@code 1.0} as the integer 1, and the type check would then refuse {@code mix_prob = 0.5}.
+     */
+    public static Config withRealNumbers(Config defaults, List<String> paths) {
+        Config out = defaults;
+        for (String path : paths) {
+            if (out.hasPath(path) && out.getValue(path).valueType() == ConfigValueType.NUMBER) {
+                out = out.withValue(path, ConfigValueFactory.fromAnyRef(out.getDouble(path),
+                        out.getValue(path).origin().description()));
+            }
+        }
+        return out;
+    }
+
+    /** A value where the defaults have a block of settings ({@code shuffle = 3} for {@code shuffle { ... }}). */
+    private static void rejectValuesForBlocks(Map<String, ConfigValue> settings, Config defaults) {
+        for (Map.Entry<String, ConfigValue> e : settings.entrySet()) {
+            String path = e.getKey();
+            if (defaults.hasPath(path) && defaults.getValue(path) instanceof ConfigObject block && !block.isEmpty()
+                    && !(e.getValue() instanceof ConfigObject)) {
+                throw new ConfigException(Origins.describe(e.getValue().origin(), null), path,
+                        "wrong value type, expecting: object (a block { ... }), got " + PlainValues.render(e.getValue().unwrapped()));
             }
         }
     }

@@ -49,7 +49,7 @@ final class ModelArguments {
     private ModelArguments() {
     }
 
-    static ViLConfig read(SettingsSection s, Dialect dialect) {
+    static ViLConfig read(SettingsBlock s, Dialect dialect) {
         rejectUnknownKeys(s, dialect);
         ViLConfig.Builder b = ViLConfig.builder();
         if (s.has("dim")) {
@@ -101,7 +101,7 @@ final class ModelArguments {
         return build(s, b);
     }
 
-    private static void rejectUnknownKeys(SettingsSection s, Dialect dialect) {
+    private static void rejectUnknownKeys(SettingsBlock s, Dialect dialect) {
         List<String> known = dialect.keys();
         for (String key : s.keys()) {
             if (!known.contains(key)) {
@@ -112,7 +112,7 @@ final class ModelArguments {
     }
 
     /** The reference accepts an int or a pair; only square patches exist in ViL. */
-    private static int readPatchSize(SettingsSection s) {
+    private static int readPatchSize(SettingsBlock s) {
         if (!s.has("patch_size")) {
             return ViLConfig.builder().build().patchSize(); // the reference default, as ViLConfig knows it
         }
@@ -128,7 +128,7 @@ final class ModelArguments {
     }
 
     /** stride = null means stride = patch_size; anything else would make overlapping (or gapped) patches. */
-    private static void checkStride(SettingsSection s, int patch) {
+    private static void checkStride(SettingsBlock s, int patch) {
         if (!s.has("stride") || s.isNull("stride")) {
             return;
         }
@@ -146,7 +146,7 @@ final class ModelArguments {
         }
     }
 
-    private static void checkMode(SettingsSection s) {
+    private static void checkMode(SettingsBlock s) {
         if (!s.has("mode")) {
             return;
         }
@@ -159,7 +159,7 @@ final class ModelArguments {
         }
     }
 
-    private static void readClasses(SettingsSection s, Dialect dialect, ViLConfig.Builder b) {
+    private static void readClasses(SettingsBlock s, Dialect dialect, ViLConfig.Builder b) {
         Integer fromShape = null;
         if (s.has("output_shape")) {
             fromShape = s.integers("output_shape", 1, v -> v > 0, "a list of one positive integer [classes]").get(0);
@@ -175,7 +175,7 @@ final class ModelArguments {
         }
     }
 
-    private static Pooling readPooling(SettingsSection s) {
+    private static Pooling readPooling(SettingsBlock s) {
         String names = Arrays.stream(Pooling.values()).map(p -> "\"" + p.referenceName() + "\"")
                 .collect(Collectors.joining(" or "));
         if (s.isNull("pooling")) {
@@ -189,7 +189,7 @@ final class ModelArguments {
         }
     }
 
-    private static void checkConv(SettingsSection s) {
+    private static void checkConv(SettingsBlock s) {
         if (s.has("conv_kind")) {
             String kind = s.string("conv_kind", "\"2d\"");
             if (kind.equals("causal1d")) {
@@ -209,7 +209,7 @@ final class ModelArguments {
     }
 
     /** Cross-key rules live in ViLConfig; its message names the argument, which we turn into the full path. */
-    private static ViLConfig build(SettingsSection s, ViLConfig.Builder b) {
+    private static ViLConfig build(SettingsBlock s, ViLConfig.Builder b) {
         try {
             return b.build();
         } catch (IllegalArgumentException e) {
@@ -217,7 +217,7 @@ final class ModelArguments {
         }
     }
 
-    private static String keyNamedIn(SettingsSection s, String message) {
+    private static String keyNamedIn(SettingsBlock s, String message) {
         Matcher m = KEY_IN_MODEL_MESSAGE.matcher(String.valueOf(message));
         if (!m.find() || !REFERENCE_KEYS.contains(m.group(1))) {
             return null;

@@ -68,7 +68,7 @@ public final class ModelConfigs {
      */
     public static ViLConfig fromHocon(Config modelSection, String sourceName) {
         Config resolved = HoconFiles.resolve(modelSection);
-        return ModelArguments.read(SettingsSection.ofHocon(resolved.root(), MODEL_SECTION, sourceName), Dialect.HOCON);
+        return ModelArguments.read(SettingsBlock.ofHocon(resolved.root(), MODEL_SECTION, sourceName), Dialect.HOCON);
     }
 
     /**

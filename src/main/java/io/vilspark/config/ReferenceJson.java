@@ -21,7 +21,7 @@ final class ReferenceJson {
     }
 
     /** The top-level object as plain values; malformed JSON is reported with its line. */
-    static SettingsSection parse(String json, String sourceName) {
+    static SettingsBlock parse(String json, String sourceName) {
         Object parsed;
         try {
             parsed = MAPPER.readValue(json, Object.class);
@@ -36,7 +36,7 @@ final class ReferenceJson {
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> object = (Map<String, Object>) map;
-        return SettingsSection.ofJson(object, sourceName);
+        return SettingsBlock.ofJson(object, sourceName);
     }
 
     /** Laid out like Python's {@code json.dump(..., indent=2)}, so files diff cleanly against the golden ones. */

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
-import io.vilspark.config.JobBlock;
+import io.vilspark.config.SettingsBlock;
 import io.vilspark.config.JobConfig;
 import io.vilspark.inference.InferenceSettings;
 
@@ -19,7 +19,7 @@ public record EvaluateSettings(String split, InferenceSettings inference, int to
 
     /** The defaults, then the user's file, then {@code evaluate.KEY=VALUE} overrides. */
     public static EvaluateSettings load(Optional<Path> file, List<String> overrides) {
-        JobBlock b = new JobBlock(JobConfig.load(DEFAULTS, file, overrides), BLOCK);
+        SettingsBlock b = SettingsBlock.of(JobConfig.load(DEFAULTS, file, overrides), BLOCK);
         return new EvaluateSettings(b.optionalString("split"), InferenceSettings.from(b), b.integer("top_k", 1, 1 << 20),
                 b.integer("progress_seconds", 0, 86_400));
     }

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-import io.vilspark.config.JobBlock;
+import io.vilspark.config.SettingsBlock;
 import io.vilspark.config.JobConfig;
 import io.vilspark.image.ResampleFilter;
 import io.vilspark.inference.InferenceSettings;
@@ -30,7 +30,7 @@ public record ExtractSettings(String format, List<String> splits, boolean logits
 
     /** The defaults, then the user's file, then {@code extract.KEY=VALUE} overrides. */
     public static ExtractSettings load(Optional<Path> file, List<String> overrides) {
-        JobBlock b = new JobBlock(JobConfig.load(DEFAULTS, file, overrides), BLOCK);
+        SettingsBlock b = SettingsBlock.of(JobConfig.load(DEFAULTS, file, overrides), BLOCK);
         ResampleFilter filter = ResampleFilter.parse(b.string("filter"));
         if (filter == null) {
             throw b.error("filter", "expected bicubic, bilinear or box, got '" + b.string("filter") + "'");
@@ -38,7 +38,7 @@ public record ExtractSettings(String format, List<String> splits, boolean logits
         List<String> splits = b.strings("splits");
         return new ExtractSettings(b.choice("format", List.of("auto", "shards", "images")), splits, b.bool("logits"),
                 b.integer("top_k", 0, 1 << 20), InferenceSettings.from(b), b.integer("resolution", 0, 8192), filter,
-                b.longValue("max_pixels", 1, Long.MAX_VALUE), b.longValue("max_file_mb", 1, 1 << 20) << 20,
+                b.integral("max_pixels", 1, Long.MAX_VALUE), b.integral("max_file_mb", 1, 1 << 20) << 20,
                 b.integer("images_per_partition", 1, 100_000_000),
                 b.choice("compression", List.of("zstd", "snappy", "none")).toLowerCase(Locale.ROOT),
                 b.integer("progress_seconds", 0, 86_400), b.integer("skipped_examples", 0, 10_000), b.bool("overwrite"),

@@ -4,7 +4,8 @@ import java.io.Serializable;
 import java.util.List;
 
 import io.vilspark.config.ConfigException;
-import io.vilspark.config.JobBlock;
+import io.vilspark.config.Bounds;
+import io.vilspark.config.SettingsBlock;
 import io.vilspark.data.DatasetManifest;
 import io.vilspark.data.read.PixelNormalisation;
 import io.vilspark.registry.ModelMetadata;
@@ -25,23 +26,15 @@ public record InferenceSettings(int batchSize, int threadsPerTask, String normal
                                 List<Double> std, double cropPct) implements Serializable {
     public static final List<String> NORMALISATIONS = List.of("model", "manifest", "imagenet", "given");
 
-    public static InferenceSettings from(JobBlock b) {
+    public static InferenceSettings from(SettingsBlock b) {
         String normalisation = b.choice("normalisation", NORMALISATIONS);
         List<Double> mean = b.numbers("mean");
         List<Double> std = b.numbers("std");
         if (normalisation.equals("given")) {
-            if (mean.isEmpty() || mean.size() != std.size()) {
-                throw b.error("mean", "normalisation = given needs mean and std lists of the same, non-zero length; got "
-                        + mean + " and " + std);
-            }
-            try {
-                new PixelNormalisation(mean, std);
-            } catch (IllegalArgumentException e) {
-                throw b.error("std", e.getMessage());
-            }
+            PixelNormalisation.checkGiven(b, mean, std);
         }
         return new InferenceSettings(b.integer("batch_size", 1, 1 << 16), b.integer("threads_per_task", 0, 1024),
-                normalisation, mean, std, b.number("crop_pct", 0, 1, true));
+                normalisation, mean, std, b.number("crop_pct", Bounds.openClosed(0, 1)));
     }
 
     /**

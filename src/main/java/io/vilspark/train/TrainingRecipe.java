@@ -5,7 +5,9 @@ import java.util.List;
 
 import com.typesafe.config.Config;
 import org.apache.spark.storage.StorageLevel;
+import io.vilspark.config.Bounds;
 import io.vilspark.config.JobConfig;
+import io.vilspark.config.SettingsBlock;
 import io.vilspark.data.read.AugmentationConfig;
 import io.vilspark.data.read.ReaderConfig;
 import io.vilspark.model.ViLConfig;
@@ -61,61 +63,61 @@ public record TrainingRecipe(int epochs, int globalBatch, int workers, int batch
      */
     public static TrainingRecipe fromConfig(Config job) {
         Config merged = JobConfig.load(TrainingDefaults.load(), job, List.of());
-        return read(new RecipeSection(merged, SECTION));
+        return read(SettingsBlock.of(merged, SECTION));
     }
 
-    private static TrainingRecipe read(RecipeSection s) {
+    private static TrainingRecipe read(SettingsBlock s) {
         int globalBatch = s.integer("global_batch", 1);
         int workers = s.integer("workers", 1);
         int batchPerWorker = s.integer("batch_per_worker", 0);
         if (batchPerWorker == 0) {
             if (globalBatch % workers != 0) {
-                throw s.invalid("global_batch", globalBatch + " is not a multiple of " + s.full("workers") + " = " + workers
-                        + " (or set " + s.full("batch_per_worker") + " so that workers x batch_per_worker = global_batch)");
+                throw s.error("global_batch", globalBatch + " is not a multiple of " + s.path("workers") + " = " + workers
+                        + " (or set " + s.path("batch_per_worker") + " so that workers x batch_per_worker = global_batch)");
             }
             batchPerWorker = globalBatch / workers;
         } else if ((long) batchPerWorker * workers != globalBatch) {
-            throw s.invalid("batch_per_worker", batchPerWorker + " x " + s.full("workers") + " " + workers + " = "
-                    + (long) batchPerWorker * workers + " images per step, but " + s.full("global_batch") + " = "
+            throw s.error("batch_per_worker", batchPerWorker + " x " + s.path("workers") + " " + workers + " = "
+                    + (long) batchPerWorker * workers + " images per step, but " + s.path("global_batch") + " = "
                     + globalBatch + " (0 derives it)");
         }
         int epochs = s.integer("epochs", 1);
-        double lr = s.positive("lr");
+        double lr = s.number("lr", Bounds.above(0));
         int lrScaleBatch = s.integer("lr_scale_batch", 0);
         double peak = peakLr(lr, globalBatch, lrScaleBatch);
-        double warmupEpochs = s.nonNegative("warmup_epochs");
-        double endLr = s.nonNegative("end_lr");
+        double warmupEpochs = s.number("warmup_epochs", Bounds.atLeast(0));
+        double endLr = s.number("end_lr", Bounds.atLeast(0));
         if (endLr > peak) {
-            throw s.invalid("end_lr", endLr + " is above the peak learning rate " + peak
+            throw s.error("end_lr", endLr + " is above the peak learning rate " + peak
                     + " (lr x global_batch / lr_scale_batch)");
         }
-        List<Double> betas = s.numbers("betas", 2, 0, 1);
-        Double dropPath = s.isNull("drop_path") ? null : s.number("drop_path", 0, 1, true);
+        List<Double> betas = s.numbers("betas", 2, Bounds.closedOpen(0, 1));
+        Double dropPath = s.isNull("drop_path") ? null : s.number("drop_path", Bounds.closedOpen(0, 1));
         // the reader owns these keys; here the block is only required to be a block
         Config augment = s.block("augment");
         return new TrainingRecipe(epochs, globalBatch, workers, batchPerWorker, s.integer("averaging_frequency", 1),
                 sync(s, "sync"), s.integer("prefetch", 0), storageLevel(s, "data_cache"), lr, lrScaleBatch, warmupEpochs, endLr,
-                s.nonNegative("weight_decay"), betas.get(0), betas.get(1), s.positive("eps"),
-                s.nonNegative("grad_clip"), dropPath, s.integral("seed", Long.MIN_VALUE),
+                s.number("weight_decay", Bounds.atLeast(0)), betas.get(0), betas.get(1), s.number("eps", Bounds.above(0)),
+                s.number("grad_clip", Bounds.atLeast(0)), dropPath, s.integral("seed", Long.MIN_VALUE, Long.MAX_VALUE),
                 s.integer("checkpoint_every_steps", 0), augment);
     }
 
     /** A Spark storage level by name ({@code MEMORY_ONLY}, {@code MEMORY_ONLY_SER}, ..., {@code NONE}). */
-    private static String storageLevel(RecipeSection s, String key) {
-        String name = s.text(key);
+    private static String storageLevel(SettingsBlock s, String key) {
+        String name = s.string(key);
         try {
             StorageLevel.fromString(name);
         } catch (IllegalArgumentException e) {
-            throw s.invalid(key, "expected a Spark storage level (MEMORY_ONLY, MEMORY_ONLY_SER, MEMORY_AND_DISK_SER, "
+            throw s.error(key, "expected a Spark storage level (MEMORY_ONLY, MEMORY_ONLY_SER, MEMORY_AND_DISK_SER, "
                     + "NONE, ...), got " + name);
         }
         return name;
     }
 
-    private static TrainingSync sync(RecipeSection s, String key) {
-        String name = s.text(key);
+    private static TrainingSync sync(SettingsBlock s, String key) {
+        String name = s.string(key);
         return TrainingSync.ofKey(name).orElseThrow(
-                () -> s.invalid(key, "expected one of " + TrainingSync.keys() + ", got " + name));
+                () -> s.error(key, "expected one of " + TrainingSync.keys() + ", got " + name));
     }
 
     /**

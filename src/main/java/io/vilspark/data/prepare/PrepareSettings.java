@@ -4,9 +4,8 @@ import java.util.List;
 import java.util.Locale;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigObject;
-import com.typesafe.config.ConfigOrigin;
-import io.vilspark.config.ConfigException;
+import io.vilspark.config.Bounds;
+import io.vilspark.config.SettingsBlock;
 import io.vilspark.image.ResampleFilter;
 
 /**
@@ -20,12 +19,12 @@ public record PrepareSettings(String input, String output, SourceFormat format, 
                               List<String> classNames, int progressSeconds, String failOnKey) {
     /** The defaults resource on the classpath (conf/ is a resource folder). */
     public static final String DEFAULTS = "jobs/prepare.conf";
-    static final String BLOCK = "prepare.";
+    static final String BLOCK = "prepare";
 
     public static PrepareSettings from(Config config) {
-        Reader r = new Reader(config);
-        String input = r.requiredString("input");
-        String output = r.requiredString("output");
+        SettingsBlock r = SettingsBlock.of(config, BLOCK);
+        String input = required(r, "input");
+        String output = required(r, "output");
         String formatName = r.string("format");
         SourceFormat format = null;
         if (!"auto".equals(formatName)) {
@@ -35,7 +34,7 @@ public record PrepareSettings(String input, String output, SourceFormat format, 
             }
         }
         int patch = r.integer("patch", 1, 1024);
-        if (config.getIsNull(BLOCK + "resolution")) {
+        if (r.isNull("resolution")) {
             throw r.error("resolution", "required: the stored image side in pixels (--resolution)");
         }
         int resolution = r.integer("resolution", patch, 8192);
@@ -51,21 +50,18 @@ public record PrepareSettings(String input, String output, SourceFormat format, 
         if (filter == null) {
             throw r.error("filter", "expected bicubic, bilinear or box, got '" + filterName + "'");
         }
-        double valFraction = r.number("val_fraction");
-        if (!(valFraction >= 0 && valFraction < 1)) {
-            throw r.error("val_fraction", "expected a number in [0, 1), got " + valFraction);
-        }
+        double valFraction = r.number("val_fraction", Bounds.closedOpen(0, 1));
         String compression = r.string("compression").toLowerCase(Locale.ROOT);
         if (!List.of("zstd", "snappy", "none").contains(compression)) {
             throw r.error("compression", "expected zstd, snappy or none, got '" + compression + "'");
         }
         return new PrepareSettings(input, output, format, resolution, patch, channels, filter, valFraction,
-                r.longValue("seed", Long.MIN_VALUE), r.longValue("limit", 0),
-                r.longValue("shard_mb", 1) << 20, r.integer("min_shards", 0, 1 << 20), compression,
-                r.longValue("max_pixels", 1), r.longValue("max_file_mb", 1) << 20,
-                r.integer("skipped_examples", 0, 10_000), config.getBoolean(BLOCK + "overwrite"),
+                r.integral("seed", Long.MIN_VALUE, Long.MAX_VALUE), r.integral("limit", 0, Long.MAX_VALUE),
+                r.integral("shard_mb", 1, 1L << 40) << 20, r.integer("min_shards", 0, 1 << 20), compression,
+                r.integral("max_pixels", 1, Long.MAX_VALUE), r.integral("max_file_mb", 1, 1L << 40) << 20,
+                r.integer("skipped_examples", 0, 10_000), r.bool("overwrite"),
                 r.optionalString("val_labels"), r.optionalString("devkit_classes"),
-                List.copyOf(config.getStringList(BLOCK + "class_names")), r.integer("progress_seconds", 0, 86_400),
+                r.strings("class_names"), r.integer("progress_seconds", 0, 86_400),
                 r.optionalString("fail_on_key"));
     }
 
@@ -74,74 +70,12 @@ public record PrepareSettings(String input, String output, SourceFormat format, 
         return channels != 0 ? channels : (detected == SourceFormat.IDX ? 1 : 3);
     }
 
-    /** Typed access to {@code prepare.*} with errors that name the key and its origin. */
-    private record Reader(Config config) {
-        ConfigException error(String key, String problem) {
-            String path = BLOCK + key;
-            String where = null;
-            // getValue refuses a null value, which is what "required" keys hold by default: take its origin from the block
-            if (config.hasPath(BLOCK.substring(0, BLOCK.length() - 1))
-                    && config.getValue(BLOCK.substring(0, BLOCK.length() - 1)) instanceof ConfigObject block
-                    && block.get(key) != null) {
-                where = describe(block.get(key).origin());
-            }
-            return new ConfigException(where, path, problem);
+    /** A string that must be given: the job has nothing to read or nowhere to write without it. */
+    private static String required(SettingsBlock b, String key) {
+        String v = b.optionalString(key);
+        if (v == null || v.isBlank()) {
+            throw b.error(key, "required (--" + key.replace("output", "out") + ")");
         }
-
-        private static String describe(ConfigOrigin origin) {
-            if (origin == null) {
-                return null;
-            }
-            if (origin.filename() != null) {
-                return origin.lineNumber() > 0 ? origin.filename() + ":" + origin.lineNumber() : origin.filename();
-            }
-            return origin.description() == null ? null : origin.description().replaceFirst(": \\d+$", "");
-        }
-
-        String requiredString(String key) {
-            String path = BLOCK + key;
-            if (config.getIsNull(path) || config.getString(path).isBlank()) {
-                throw error(key, "required (--" + key.replace("output", "out") + ")");
-            }
-            return config.getString(path);
-        }
-
-        String optionalString(String key) {
-            String path = BLOCK + key;
-            return config.getIsNull(path) ? null : config.getString(path);
-        }
-
-        String string(String key) {
-            return config.getString(BLOCK + key);
-        }
-
-        long longValue(String key, long min) {
-            long v;
-            try {
-                v = config.getLong(BLOCK + key);
-            } catch (com.typesafe.config.ConfigException e) {
-                throw error(key, "expected an integer");
-            }
-            if (v < min) {
-                throw error(key, "expected at least " + min + ", got " + v);
-            }
-            return v;
-        }
-
-        int integer(String key, int min, int max) {
-            long v = longValue(key, min);
-            if (v > max) {
-                throw error(key, "expected at most " + max + ", got " + v);
-            }
-            return (int) v;
-        }
-
-        double number(String key) {
-            try {
-                return config.getDouble(BLOCK + key);
-            } catch (com.typesafe.config.ConfigException e) {
-                throw error(key, "expected a number");
-            }
-        }
+        return v;
     }
 }

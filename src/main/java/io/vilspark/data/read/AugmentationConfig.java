@@ -1,8 +1,12 @@
 package io.vilspark.data.read;
 
 import java.io.Serializable;
+import java.util.List;
 
 import com.typesafe.config.Config;
+import io.vilspark.config.Bounds;
+import io.vilspark.config.JobConfig;
+import io.vilspark.config.SettingsBlock;
 
 /**
  * The training augmentation, each part switchable: per image (in this order) random resized
@@ -64,16 +68,28 @@ public record AugmentationConfig(boolean randomResizedCrop, double cropScaleMin,
      * names the key (under {@code path}, e.g. {@code train.reader.augment}).
      */
     public static AugmentationConfig fromConfig(Config section, String path) {
-        return read(new HoconSection(section, path, HoconSection.DEFAULTS_ROOT + ".augment"));
+        Config defaults = ReaderConfig.defaultsAt(ReaderConfig.DEFAULTS_ROOT + ".augment", path);
+        return read(SettingsBlock.of(JobConfig.load(defaults, section.atPath(path), List.of()), path));
     }
 
-    static AugmentationConfig read(HoconSection s) {
-        double[] scale = s.range("crop_scale", Double.MIN_VALUE, 1);
-        double[] aspect = s.range("crop_aspect", Double.MIN_VALUE, Double.MAX_VALUE);
+    static AugmentationConfig read(SettingsBlock s) {
+        double[] scale = range(s, "crop_scale", 1);
+        double[] aspect = range(s, "crop_aspect", Double.MAX_VALUE);
+        Bounds probability = Bounds.closed(0, 1);
         return new AugmentationConfig(s.bool("random_resized_crop"), scale[0], scale[1], aspect[0], aspect[1],
-                s.number("horizontal_flip", 0, 1), s.number("color_jitter", 0, 1), s.bool("three_augment"),
-                s.number("mixup_alpha", 0, Double.MAX_VALUE), s.number("cutmix_alpha", 0, Double.MAX_VALUE),
-                s.number("mix_prob", 0, 1), s.number("switch_prob", 0, 1), s.number("label_smoothing", 0, 0.999999));
+                s.number("horizontal_flip", probability), s.number("color_jitter", probability), s.bool("three_augment"),
+                s.number("mixup_alpha", Bounds.atLeast(0)), s.number("cutmix_alpha", Bounds.atLeast(0)),
+                s.number("mix_prob", probability), s.number("switch_prob", probability),
+                s.number("label_smoothing", Bounds.closedOpen(0, 1)));
+    }
+
+    /** A {@code [low, high]} pair with {@code 0 < low <= high <= max}. */
+    private static double[] range(SettingsBlock s, String key, double max) {
+        List<Double> v = s.numbers(key);
+        if (v.size() != 2 || v.get(0) > v.get(1) || !(v.get(0) > 0) || v.get(1) > max) {
+            throw s.expected(key, "[low, high] with 0 < low <= high <= " + max);
+        }
+        return new double[] {v.get(0), v.get(1)};
     }
 
     /** Whether batches are mixed (Mixup or CutMix may happen). */

@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.util.Arrays;
 import java.util.List;
 
+import io.vilspark.config.SettingsBlock;
 import io.vilspark.data.DatasetManifest;
 import io.vilspark.registry.ModelMetadata;
 
@@ -31,6 +32,22 @@ public final class PixelNormalisation implements Serializable {
                 throw new IllegalArgumentException("normalisation of channel " + c + ": mean " + this.mean[c]
                         + ", std " + this.std[c] + " (need finite values and std > 0)");
             }
+        }
+    }
+
+    /**
+     * Checks the {@code mean} and {@code std} lists of a block that says {@code normalisation = given}:
+     * one of each per channel, finite, every std above 0. Errors name the key in the block.
+     */
+    public static void checkGiven(SettingsBlock block, List<Double> mean, List<Double> std) {
+        if (mean.isEmpty() || mean.size() != std.size()) {
+            throw block.error("mean", "normalisation = given needs mean and std lists of the same, non-zero length; got "
+                    + mean + " and " + std);
+        }
+        try {
+            new PixelNormalisation(mean, std);
+        } catch (IllegalArgumentException e) {
+            throw block.error("std", e.getMessage());
         }
     }
 

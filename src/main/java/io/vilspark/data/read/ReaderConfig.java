@@ -5,6 +5,9 @@ import java.util.List;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.vilspark.config.Bounds;
+import io.vilspark.config.JobConfig;
+import io.vilspark.config.SettingsBlock;
 import io.vilspark.data.DatasetManifest;
 
 /**
@@ -25,6 +28,11 @@ public record ReaderConfig(int batchSize, long seed, boolean shuffleGlobal, int 
                            List<Double> mean, List<Double> std, double evalCropPct, AugmentationConfig augment)
         implements Serializable {
     public static final List<String> NORMALISATIONS = List.of("manifest", "imagenet", "given");
+    static final String DEFAULTS_RESOURCE = "jobs/reader.conf";
+    static final String DEFAULTS_ROOT = "reader";
+    private static final List<String> REAL_NUMBERS = List.of("eval.crop_pct", "augment.horizontal_flip",
+            "augment.color_jitter", "augment.mixup_alpha", "augment.cutmix_alpha", "augment.mix_prob",
+            "augment.switch_prob", "augment.label_smoothing").stream().map(k -> DEFAULTS_ROOT + "." + k).toList();
 
     public ReaderConfig {
         if (batchSize < 1) {
@@ -61,26 +69,27 @@ public record ReaderConfig(int batchSize, long seed, boolean shuffleGlobal, int 
      * bad values fail with a {@link io.vilspark.config.ConfigException} naming the key.
      */
     public static ReaderConfig fromConfig(Config section, String path) {
-        HoconSection s = new HoconSection(section, path, HoconSection.DEFAULTS_ROOT);
+        SettingsBlock s = SettingsBlock.of(JobConfig.load(defaultsAt(DEFAULTS_ROOT, path), section.atPath(path), List.of()),
+                path);
         String normalisation = s.choice("normalisation", NORMALISATIONS);
         List<Double> mean = s.numbers("mean");
         List<Double> std = s.numbers("std");
         if (normalisation.equals("given")) {
-            if (mean.isEmpty() || mean.size() != std.size()) {
-                throw s.invalid("mean", "normalisation = given needs mean and std lists of the same, non-zero length; got "
-                        + mean + " and " + std);
-            }
-            for (double v : std) {
-                if (!(v > 0)) {
-                    throw s.invalid("std", "every std must be > 0, got " + std);
-                }
-            }
+            PixelNormalisation.checkGiven(s, mean, std);
         }
-        AugmentationConfig augment = AugmentationConfig.read(
-                new HoconSection(s.section("augment"), s.full("augment"), HoconSection.DEFAULTS_ROOT + ".augment"));
-        return new ReaderConfig(s.integer("batch_size", 1), s.integral("seed", Long.MIN_VALUE),
+        AugmentationConfig augment = AugmentationConfig.read(s.within("augment"));
+        return new ReaderConfig(s.integer("batch_size", 1), s.integral("seed", Long.MIN_VALUE, Long.MAX_VALUE),
                 s.bool("shuffle.global"), s.integer("shuffle.buffer", 0), normalisation, mean, std,
-                s.number("eval.crop_pct", Double.MIN_VALUE, 1), augment);
+                s.number("eval.crop_pct", Bounds.openClosed(0, 1)), augment);
+    }
+
+    /**
+     * The defaults of {@code conf/jobs/reader.conf} at {@code defaultsAt} ({@code reader} or
+     * {@code reader.augment}), moved to {@code path}, where the user's block sits in the job.
+     */
+    static Config defaultsAt(String defaultsAt, String path) {
+        Config defaults = JobConfig.withRealNumbers(JobConfig.defaults(DEFAULTS_RESOURCE), REAL_NUMBERS);
+        return defaults.getConfig(defaultsAt).atPath(path);
     }
 
     /** The normalisation for a dataset: its manifest's statistics, ImageNet's, or the given ones. */
