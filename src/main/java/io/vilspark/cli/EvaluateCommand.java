@@ -1,10 +1,8 @@
 package io.vilspark.cli;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import com.typesafe.config.ConfigUtil;
 import io.vilspark.config.JobConfig;
 import io.vilspark.data.SparkSessions;
 import io.vilspark.evaluate.EvaluateJob;
@@ -76,16 +74,9 @@ final class EvaluateCommand implements Callable<Integer> {
 
     /** --set values first, then the named options, which win. */
     private List<String> overrides() {
-        List<String> o = new ArrayList<>(setOptions.fullKeys("evaluate"));
-        if (split != null) {
-            o.add("evaluate.split=" + ConfigUtil.quoteString(split));
-        }
-        if (batchOption.given()) {
-            o.add("evaluate.batch_size=" + batchOption.size());
-        }
-        if (threadsOption.given()) {
-            o.add("evaluate.threads_per_task=" + threadsOption.count());
-        }
-        return o;
+        return new BlockOverrides("evaluate", setOptions.fullKeys("evaluate")).text("split", split)
+                .number("batch_size", batchOption.given() ? batchOption.size() : null)
+                .number("threads_per_task", threadsOption.given() ? threadsOption.count() : null)
+                .list();
     }
 }

@@ -7,7 +7,6 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
-import com.typesafe.config.ConfigUtil;
 import io.vilspark.config.JobConfig;
 import io.vilspark.data.SparkSessions;
 import io.vilspark.features.ExtractJob;
@@ -117,31 +116,11 @@ final class ExtractCommand implements Callable<Integer> {
 
     /** --set values first, then the named options, which win. */
     private List<String> overrides() {
-        List<String> o = new ArrayList<>(setOptions.fullKeys("extract"));
-        if (format != null) {
-            o.add("extract.format=" + ConfigUtil.quoteString(format));
-        }
-        if (logits) {
-            o.add("extract.logits=true");
-        }
-        if (topK != null) {
-            o.add("extract.top_k=" + topK);
-        }
-        if (!splits.isEmpty()) {
-            o.add("extract.splits=" + splits.stream().map(ConfigUtil::quoteString).collect(Collectors.joining(",", "[", "]")));
-        }
-        if (batchOption.given()) {
-            o.add("extract.batch_size=" + batchOption.size());
-        }
-        if (threadsOption.given()) {
-            o.add("extract.threads_per_task=" + threadsOption.count());
-        }
-        if (resolution != null) {
-            o.add("extract.resolution=" + resolution);
-        }
-        if (overwrite) {
-            o.add("extract.overwrite=true");
-        }
-        return o;
+        return new BlockOverrides("extract", setOptions.fullKeys("extract")).text("format", format)
+                .flag("logits", logits).number("top_k", topK).texts("splits", splits)
+                .number("batch_size", batchOption.given() ? batchOption.size() : null)
+                .number("threads_per_task", threadsOption.given() ? threadsOption.count() : null)
+                .number("resolution", resolution).flag("overwrite", overwrite)
+                .list();
     }
 }

@@ -1,14 +1,12 @@
 package io.vilspark.cli;
 
 import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
-import com.typesafe.config.ConfigUtil;
 import io.vilspark.config.JobConfig;
 import io.vilspark.data.DatasetManifest;
 import io.vilspark.data.SparkSessions;
@@ -108,41 +106,13 @@ final class PrepareCommand implements Callable<Integer> {
 
     /** --set values first, then the named options, which win. */
     private List<String> overrides() {
-        List<String> o = new ArrayList<>(setOptions.fullKeys("prepare"));
-        string(o, "input", input);
-        string(o, "format", format);
-        string(o, "output", out);
-        value(o, "resolution", resolution);
-        value(o, "patch", patch);
-        value(o, "channels", channels);
-        string(o, "filter", filter);
-        value(o, "val_fraction", valFraction);
-        value(o, "seed", seed);
-        value(o, "limit", limit);
-        value(o, "shard_mb", shardMb);
-        string(o, "compression", compression);
-        string(o, "val_labels", valLabels);
-        string(o, "devkit_classes", devkitClasses);
-        if (classNames != null) {
-            o.add("prepare.class_names=" + classNames.stream().map(ConfigUtil::quoteString)
-                    .collect(Collectors.joining(",", "[", "]")));
-        }
-        if (overwrite) {
-            o.add("prepare.overwrite=true");
-        }
-        return o;
-    }
-
-    private static void string(List<String> o, String key, String value) {
-        if (value != null) {
-            o.add("prepare." + key + "=" + ConfigUtil.quoteString(value));
-        }
-    }
-
-    private static void value(List<String> o, String key, Object value) {
-        if (value != null) {
-            o.add("prepare." + key + "=" + value);
-        }
+        return new BlockOverrides("prepare", setOptions.fullKeys("prepare"))
+                .text("input", input).text("format", format).text("output", out)
+                .number("resolution", resolution).number("patch", patch).number("channels", channels)
+                .text("filter", filter).number("val_fraction", valFraction).number("seed", seed).number("limit", limit)
+                .number("shard_mb", shardMb).text("compression", compression).text("val_labels", valLabels)
+                .text("devkit_classes", devkitClasses).texts("class_names", classNames).flag("overwrite", overwrite)
+                .list();
     }
 
     private static void print(PrepareResult r, PrintWriter w) {

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import com.typesafe.config.ConfigUtil;
 import io.vilspark.config.Bounds;
 import io.vilspark.config.JobConfig;
 import io.vilspark.config.SettingsBlock;
@@ -89,26 +88,14 @@ final class RetrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<String> block = new ArrayList<>();
+        List<String> blockSets = new ArrayList<>();
         List<String> recipeSets = new ArrayList<>();
         for (String set : setOptions.fullKeys(BLOCK, "train", "model")) {
-            (set.startsWith(BLOCK + ".") ? block : recipeSets).add(set);
+            (set.startsWith(BLOCK + ".") ? blockSets : recipeSets).add(set);
         }
-        if (epochs != null) {
-            block.add(BLOCK + ".epochs=" + epochs);
-        }
-        if (margin != null) {
-            block.add(BLOCK + ".margin=" + margin);
-        }
-        if (trainOn != null) {
-            block.add(BLOCK + ".train_on=" + ConfigUtil.quoteString(trainOn));
-        }
-        if (holdoutSplit != null) {
-            block.add(BLOCK + ".holdout_split=" + ConfigUtil.quoteString(holdoutSplit));
-        }
-        if (lockTtlMinutes != null) {
-            block.add(BLOCK + ".lock_ttl_minutes=" + lockTtlMinutes);
-        }
+        List<String> block = new BlockOverrides(BLOCK, blockSets).number("epochs", epochs).number("margin", margin)
+                .text("train_on", trainOn).text("holdout_split", holdoutSplit)
+                .number("lock_ttl_minutes", lockTtlMinutes).list();
         SettingsBlock b = SettingsBlock.of(JobConfig.load(DEFAULTS, configOption.jobFile(), block), BLOCK);
         RetrainJob.TrainOn on = b.choice("train_on", List.of("all", "new")).equals("all")
                 ? RetrainJob.TrainOn.ALL : RetrainJob.TrainOn.NEW;

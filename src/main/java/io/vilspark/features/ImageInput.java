@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 
 import io.vilspark.data.PatchLayout;
+import io.vilspark.data.RunPartitioner;
 import io.vilspark.data.prepare.BadSourceException;
 import io.vilspark.data.prepare.ImageFileEncoder;
 import io.vilspark.data.read.ShardRecord;
@@ -20,7 +21,6 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
-import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -106,7 +106,7 @@ final class ImageInput {
         JavaPairRDD<Long, Item> items = listed.sortBy(Item::key, true, Math.max(1, listed.getNumPartitions()))
                 .zipWithIndex()
                 .mapToPair(t -> new Tuple2<>(t._2(), t._1()))
-                .repartitionAndSortWithinPartitions(new ChunkPartitioner(partitions, perPartition));
+                .repartitionAndSortWithinPartitions(new RunPartitioner(perPartition, partitions));
         return new Plan(List.copyOf(classes), items, inputs, partitions, digest, listed);
     }
 
@@ -122,38 +122,6 @@ final class ImageInput {
 
     static String partName(int partition) {
         return String.format("part-%05d.parquet", partition);
-    }
-
-    /** Index {@code i} in key order goes to partition {@code i / perPartition}. */
-    static final class ChunkPartitioner extends Partitioner {
-        private static final long serialVersionUID = 1L;
-        private final int partitions;
-        private final int perPartition;
-
-        ChunkPartitioner(int partitions, int perPartition) {
-            this.partitions = partitions;
-            this.perPartition = perPartition;
-        }
-
-        @Override
-        public int numPartitions() {
-            return partitions;
-        }
-
-        @Override
-        public int getPartition(Object key) {
-            return (int) ((Long) key / perPartition);
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof ChunkPartitioner c && c.partitions == partitions && c.perPartition == perPartition;
-        }
-
-        @Override
-        public int hashCode() {
-            return 31 * partitions + perPartition;
-        }
     }
 
     /** Lists one folder on an executor; keys are paths relative to the input root. Dot files are not inputs. */

@@ -88,21 +88,9 @@ public record Tensor(String dtype, long[] shape, Object data) {
         if (data instanceof float[] f) {
             return f.clone();
         }
-        int n = (int) numel();
-        float[] out = new float[n];
-        if (data instanceof double[] d) {
-            for (int i = 0; i < n; i++) {
-                out[i] = (float) d[i];
-            }
-        } else if (data instanceof long[] l) {
-            for (int i = 0; i < n; i++) {
-                out[i] = l[i];
-            }
-        } else {
-            int[] a = (int[]) data;
-            for (int i = 0; i < n; i++) {
-                out[i] = a[i];
-            }
+        float[] out = new float[(int) numel()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) at(i);
         }
         return out;
     }
@@ -112,23 +100,25 @@ public record Tensor(String dtype, long[] shape, Object data) {
         if (data instanceof double[] d) {
             return d.clone();
         }
-        int n = (int) numel();
-        double[] out = new double[n];
-        if (data instanceof float[] f) {
-            for (int i = 0; i < n; i++) {
-                out[i] = f[i];
-            }
-        } else if (data instanceof long[] l) {
-            for (int i = 0; i < n; i++) {
-                out[i] = l[i];
-            }
-        } else {
-            int[] a = (int[]) data;
-            for (int i = 0; i < n; i++) {
-                out[i] = a[i];
-            }
+        double[] out = new double[(int) numel()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = at(i);
         }
         return out;
+    }
+
+    /** Element {@code i} (flat, row-major) as a double, whatever the stored type. */
+    private double at(int i) {
+        if (data instanceof float[] f) {
+            return f[i];
+        }
+        if (data instanceof double[] d) {
+            return d[i];
+        }
+        if (data instanceof long[] l) {
+            return l[i];
+        }
+        return ((int[]) data)[i];
     }
 
     /** A new long array; only for integer tensors (e.g. labels), since rounding floats silently would hide bugs. */

@@ -15,7 +15,6 @@ import io.vilspark.testing.IntegrationTest;
 import io.vilspark.testing.InferenceFixtures;
 import io.vilspark.testing.LocalSpark;
 import io.vilspark.testing.InferenceFixtures.Image;
-import io.vilspark.inference.ModelOutputs;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.scheduler.AccumulableInfo;
 import org.apache.spark.scheduler.SparkListener;
@@ -38,14 +37,10 @@ class ViLTransformerTest {
     @TempDir
     static Path dir;
     static TestImages images;
-    static String model;
-    static ModelOutputs expected;
 
     @BeforeAll
     static void setUp() throws Exception {
         images = new TestImages(dir, 5);
-        model = images.model;
-        expected = images.expected;
     }
 
     static SparkSession spark() {
@@ -56,7 +51,7 @@ class ViLTransformerTest {
     void binaryFileContentGivesTheModelsOutputsAndBadFilesTheirReason() throws Exception {
         Dataset<Row> files = spark().read().format("binaryFile").option("recursiveFileLookup", "true")
                 .load(images.root.toString());
-        ViLTransformer vil = new ViLTransformer().setModelPath(model).setInputCol("content").setBatchSize(3)
+        ViLTransformer vil = new ViLTransformer().setModelPath(images.model).setInputCol("content").setBatchSize(3)
                 .setLogitsCol("logits").setPredictionCol("class").setTopKCol("top").setTopK(2);
         SkippedCount skipped = new SkippedCount();
         spark().sparkContext().addSparkListener(skipped);
@@ -71,8 +66,8 @@ class ViLTransformerTest {
         assertEquals(2, skipped.total, "the truncated file and the text file, counted in the stage's accumulator");
         for (int i = 0; i < images.exact.size(); i++) {
             Row r = byPath.get(images.exact.get(i).key());
-            assertClose(expected.featuresOf(i), r.getAs("features"), images.exact.get(i).key());
-            float[] logits = expected.logitsOf(i);
+            assertClose(images.expected.featuresOf(i), r.getAs("features"), images.exact.get(i).key());
+            float[] logits = images.expected.logitsOf(i);
             assertClose(logits, r.getAs("logits"), images.exact.get(i).key());
             int best = argmax(logits);
             assertEquals(best, (double) r.getAs("class"), 0);
@@ -92,7 +87,7 @@ class ViLTransformerTest {
     void theImageSourceAndShardRowsGiveTheSameFeatures() {
         Dataset<Row> decoded = spark().read().format("image").option("recursiveFileLookup", "true")
                 .load(images.root.toString());
-        ViLTransformer vil = new ViLTransformer().setModelPath(model).setBatchSize(4);
+        ViLTransformer vil = new ViLTransformer().setModelPath(images.model).setBatchSize(4);
         Map<String, Row> byOrigin = images.byKey(vil.transform(decoded).collectAsList(), r -> r.getStruct(0).getString(0));
         String shards = dir.resolve("shards").toString();
         InferenceFixtures.writeSplit(shards, "val", images.exact, TestImages.SIZE, 4, 2);
@@ -108,9 +103,9 @@ class ViLTransformerTest {
         }
         for (int i = 0; i < images.exact.size(); i++) {
             String key = images.exact.get(i).key();
-            assertClose(expected.featuresOf(i), byOrigin.get(key).getAs("features"), "image source " + key);
-            assertClose(expected.featuresOf(i), byKey.get(key).getAs("features"), "shard row " + key);
-            assertClose(expected.featuresOf(i), byStructKey.get(key).getAs("features"), "shard struct " + key);
+            assertClose(images.expected.featuresOf(i), byOrigin.get(key).getAs("features"), "image source " + key);
+            assertClose(images.expected.featuresOf(i), byKey.get(key).getAs("features"), "shard row " + key);
+            assertClose(images.expected.featuresOf(i), byStructKey.get(key).getAs("features"), "shard struct " + key);
         }
         assertBad(byOrigin.get(TestImages.TEXT), "not_an_image");
     }
@@ -119,7 +114,7 @@ class ViLTransformerTest {
     void anUnusableInputColumnIsRefusedByName() {
         Dataset<Row> files = spark().read().format("binaryFile").option("recursiveFileLookup", "true")
                 .load(images.root.toString());
-        ViLTransformer vil = new ViLTransformer().setModelPath(model).setInputCol("length");
+        ViLTransformer vil = new ViLTransformer().setModelPath(images.model).setInputCol("length");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> vil.transform(files));
         assertTrue(e.getMessage().contains("inputCol 'length' is bigint"), e.getMessage());
     }

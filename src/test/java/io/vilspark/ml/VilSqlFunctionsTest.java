@@ -12,7 +12,6 @@ import java.util.Map;
 import io.vilspark.testing.IntegrationTest;
 import io.vilspark.testing.InferenceFixtures;
 import io.vilspark.testing.LocalSpark;
-import io.vilspark.inference.ModelOutputs;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,14 +28,10 @@ class VilSqlFunctionsTest {
     @TempDir
     static Path dir;
     static TestImages images;
-    static String model;
-    static ModelOutputs expected;
 
     @BeforeAll
     static void setUp() throws Exception {
         images = new TestImages(dir, 9);
-        model = images.model;
-        expected = images.expected;
     }
 
     @Test
@@ -45,8 +40,8 @@ class VilSqlFunctionsTest {
         VilFunctions.register(spark);
         spark.read().format("binaryFile").option("recursiveFileLookup", "true").load(images.root.toString())
                 .createOrReplaceTempView("vil_test_files");
-        List<Row> rows = spark.sql("SELECT path, vil_features('" + model + "', content) AS f, vil_predict('" + model
-                + "', content) AS p FROM vil_test_files").collectAsList();
+        List<Row> rows = spark.sql("SELECT path, vil_features('" + images.model + "', content) AS f, vil_predict('"
+                + images.model + "', content) AS p FROM vil_test_files").collectAsList();
         Map<String, Row> byPath = images.byKey(rows, r -> r.getString(0));
         assertEquals(10, byPath.size());
         checkExact(byPath);
@@ -55,8 +50,8 @@ class VilSqlFunctionsTest {
         assertNull(byPath.get(TestImages.TEXT).getAs("p"));
 
         // the form of the documentation: a folder read by binaryFile right in the query
-        List<Row> direct = spark.sql("SELECT path, vil_predict('" + model + "', content).name AS name FROM binaryFile.`"
-                + images.root.resolve("exact") + "`").collectAsList();
+        List<Row> direct = spark.sql("SELECT path, vil_predict('" + images.model + "', content).name AS name "
+                + "FROM binaryFile.`" + images.root.resolve("exact") + "`").collectAsList();
         assertEquals(images.exact.size(), direct.size());
         for (Row r : direct) {
             assertNotNull(r.getString(1), r.getString(0));
@@ -74,8 +69,9 @@ class VilSqlFunctionsTest {
         try {
             SparkSession withExtensions = SparkSession.builder().getOrCreate();
             assertNotSame(shared, withExtensions);
-            List<Row> rows = withExtensions.sql("SELECT path, vil_features('" + model + "', content) AS f, vil_predict('"
-                    + model + "', content) AS p FROM binaryFile.`" + images.root.resolve("exact") + "`").collectAsList();
+            List<Row> rows = withExtensions.sql("SELECT path, vil_features('" + images.model + "', content) AS f, "
+                    + "vil_predict('" + images.model + "', content) AS p FROM binaryFile.`" + images.root.resolve("exact")
+                    + "`").collectAsList();
             assertEquals(images.exact.size(), rows.size());
             checkExact(images.byKey(rows, r -> r.getString(0)));
         } finally {
@@ -90,13 +86,13 @@ class VilSqlFunctionsTest {
             String key = images.exact.get(i).key();
             Row r = byPath.get(key);
             List<Float> f = r.getList(r.fieldIndex("f"));
-            float[] want = expected.featuresOf(i);
+            float[] want = images.expected.featuresOf(i);
             assertEquals(want.length, f.size());
             for (int j = 0; j < want.length; j++) {
                 assertEquals(want[j], f.get(j), 1e-5, key + " feature " + j);
             }
             Row p = r.getStruct(r.fieldIndex("p"));
-            int best = ViLTransformerTest.argmax(expected.logitsOf(i));
+            int best = ViLTransformerTest.argmax(images.expected.logitsOf(i));
             assertEquals(best, p.getInt(0), key);
             assertEquals("class " + (char) ('A' + best), p.getString(1), key);
         }

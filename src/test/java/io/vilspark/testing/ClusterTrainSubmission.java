@@ -1,5 +1,11 @@
 package io.vilspark.testing;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,6 +19,31 @@ public final class ClusterTrainSubmission {
     public static final double MIN_TOP1 = 0.175;
 
     private ClusterTrainSubmission() {
+    }
+
+    /** The job jar named by {@code VIL_TEST_JOB_JAR} ({@code mvn -Pjob-jar -DskipTests package}). */
+    public static Path jobJar() {
+        return input("VIL_TEST_JOB_JAR", "the job jar: mvn -Pjob-jar -DskipTests package");
+    }
+
+    /** The Spark distribution's jars named by {@code VIL_TEST_SPARK_HOME} ({@code jobs/local-cluster spark-home}). */
+    public static Path sparkHome() {
+        return input("VIL_TEST_SPARK_HOME", "a Spark distribution's jars: jobs/local-cluster spark-home");
+    }
+
+    /** A file named by an environment variable; missing under CI is a failure, elsewhere a skip that says why. */
+    private static Path input(String variable, String what) {
+        String value = System.getenv(variable);
+        if (value == null || value.isBlank()) {
+            String message = variable + " is not set: it names " + what;
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                fail(message + " (.ci/run builds it and sets the variable)");
+            }
+            assumeTrue(false, message + "; build it and set the variable to run this test");
+        }
+        Path path = Path.of(value).toAbsolutePath();
+        assertTrue(Files.exists(path), variable + "=" + value + ": no such file or folder");
+        return path;
     }
 
     /** ND4J unpacks its natives from the job jar once per cache folder: share the tests' folder across runs. */

@@ -36,9 +36,8 @@ class BenchTrainOnClusterTest {
 
     @Test
     void comparesOneProcessWithTwoOneCoreExecutorsOnTheSameImages() throws Exception {
-        Path jobJar = StandaloneClusterTrainTest.input("VIL_TEST_JOB_JAR", "the job jar: mvn -Pjob-jar -DskipTests package");
-        Path sparkHome = StandaloneClusterTrainTest.input("VIL_TEST_SPARK_HOME",
-                "a Spark distribution's jars: jobs/local-cluster spark-home");
+        Path jobJar = ClusterTrainSubmission.jobJar();
+        Path sparkHome = ClusterTrainSubmission.sparkHome();
         List<StandaloneCluster.Worker> workers = List.of(new StandaloneCluster.Worker(1, "2g", java.util.Map.of(),
                 java.util.Map.of()), new StandaloneCluster.Worker(1, "2g", java.util.Map.of(), java.util.Map.of()));
         try (StandaloneCluster cluster = new StandaloneCluster(dir.resolve("cluster"), sparkHome, workers)) {

@@ -42,9 +42,8 @@ class ExecutorKilledClusterTest {
 
     @Test
     void anExecutorKilledMidEpochIsReplacedAndTheRunFinishesInTheUsualAccuracyBand() throws Exception {
-        Path jobJar = StandaloneClusterTrainTest.input("VIL_TEST_JOB_JAR", "the job jar: mvn -Pjob-jar -DskipTests package");
-        Path sparkHome = StandaloneClusterTrainTest.input("VIL_TEST_SPARK_HOME",
-                "a Spark distribution's jars: jobs/local-cluster spark-home");
+        Path jobJar = ClusterTrainSubmission.jobJar();
+        Path sparkHome = ClusterTrainSubmission.sparkHome();
         String data = FashionMnistShards.prepare(LocalSpark.session(), dir.resolve("fm").toString(), 256);
         List<StandaloneCluster.Worker> workers = List.of(new StandaloneCluster.Worker(1, "2g", Map.of(), Map.of()),
                 new StandaloneCluster.Worker(1, "2g", Map.of(), Map.of()));

@@ -2,8 +2,6 @@ package io.vilspark.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -71,8 +69,8 @@ class StandaloneClusterTrainTest {
 
     @Test
     void theJobJarSubmittedWithSparkSubmitTrainsOnTwoExecutors() throws Exception {
-        Path jobJar = input("VIL_TEST_JOB_JAR", "the job jar: mvn -Pjob-jar -DskipTests package");
-        Path sparkHome = input("VIL_TEST_SPARK_HOME", "a Spark distribution's jars: jobs/local-cluster spark-home");
+        Path jobJar = ClusterTrainSubmission.jobJar();
+        Path sparkHome = ClusterTrainSubmission.sparkHome();
         // one machine: a local folder is a path every node sees
         String data = FashionMnistShards.prepare(LocalSpark.session(), dir.resolve("fm").toString(), 256);
 
@@ -131,21 +129,6 @@ class StandaloneClusterTrainTest {
                         + "backend (built without -Pcuda): training runs on the CPU"), gpu + ":\n" + executorLogs);
             }
         }
-    }
-
-    /** A file named by an environment variable; missing under CI is a failure, elsewhere a skip that says why. */
-    static Path input(String variable, String what) {
-        String value = System.getenv(variable);
-        if (value == null || value.isBlank()) {
-            String message = variable + " is not set: it names " + what;
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                fail(message + " (.ci/run builds it and sets the variable)");
-            }
-            assumeTrue(false, message + "; build it and set the variable to run this test");
-        }
-        Path path = Path.of(value).toAbsolutePath();
-        assertTrue(Files.exists(path), variable + "=" + value + ": no such file or folder");
-        return path;
     }
 
     /**

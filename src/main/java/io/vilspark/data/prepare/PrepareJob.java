@@ -13,6 +13,7 @@ import io.vilspark.data.DatasetManifest;
 import io.vilspark.data.PatchLayout;
 import io.vilspark.data.PatchShardSchema;
 import io.vilspark.data.ProgressReporter;
+import io.vilspark.data.RunPartitioner;
 import io.vilspark.fs.HadoopConfBox;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -80,7 +81,7 @@ public final class PrepareJob {
                 spark.sparkContext().addSparkListener(reporter);
                 try {
                     for (Split split : Split.values()) {
-                        ShardPartitioner partitioner = ShardPartitioner.plan(taken.get(split), encode.layout().size(),
+                        RunPartitioner partitioner = RunPartitioner.forShards(taken.get(split), encode.layout().size(),
                                 settings.shardBytes(), settings.minShards() == 0 ? cores : settings.minShards());
                         shards.put(split.dir(), taken.get(split) == 0 ? 0 : partitioner.numPartitions());
                         writeSplit(spark, items, split, taken.get(split), partitioner, encoder,
@@ -111,7 +112,7 @@ public final class PrepareJob {
 
     /** One split: sort by key, number the rows, cut into shards, encode and write each shard as one file. */
     private static void writeSplit(SparkSession spark, JavaRDD<InputItem> items, Split split, long take,
-                                   ShardPartitioner shards, ShardEncoder encoder, String dir, String compression) {
+                                   RunPartitioner shards, ShardEncoder encoder, String dir, String compression) {
         JavaRDD<Row> rows;
         if (take == 0) {
             rows = JavaSparkContext.fromSparkContext(spark.sparkContext()).emptyRDD();

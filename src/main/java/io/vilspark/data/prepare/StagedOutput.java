@@ -15,16 +15,7 @@ import org.apache.hadoop.fs.Path;
  * A dataset is complete exactly when its {@code _manifest.json} exists, so a crash at any point
  * leaves nothing that looks finished, and a failed run removes its staging folder.
  */
-final class StagedOutput {
-    private final FileSystem fs;
-    private final Path target;
-    private final Path staging;
-
-    private StagedOutput(FileSystem fs, Path target, Path staging) {
-        this.fs = fs;
-        this.target = target;
-        this.staging = staging;
-    }
+record StagedOutput(FileSystem fs, Path target, Path staging) {
 
     /** Checks the target (refused if it exists, unless overwriting) and names the staging folder. */
     static StagedOutput prepare(String output, boolean overwrite, Configuration conf) throws IOException {
@@ -45,14 +36,6 @@ final class StagedOutput {
             throw StorageWriteException.of(output, e).orElseThrow(() -> e);
         }
         return new StagedOutput(fs, target, staging);
-    }
-
-    Path staging() {
-        return staging;
-    }
-
-    Path target() {
-        return target;
     }
 
     /** Moves the shards into place, then writes the manifest: the last step of a successful run. */

@@ -14,19 +14,13 @@ import org.apache.hadoop.fs.FileSystem;
 /**
  * A checkpoint as a local file, since the readers need random access: the file itself for local
  * paths and {@code file:} URIs, otherwise a temporary copy of the Hadoop path (deleted on close).
+ *
+ * @param location the checkpoint as the user named it
+ * @param path     the local file the readers open
+ * @param isCopy   true for a temporary copy of a remote file (deleted on close)
  */
-public final class LocalCheckpoint implements AutoCloseable {
+public record LocalCheckpoint(String location, Path path, boolean isCopy) implements AutoCloseable {
     private static final Pattern URI_SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]+:.*");
-
-    private final String location;
-    private final Path path;
-    private final boolean temporary;
-
-    private LocalCheckpoint(String location, Path path, boolean temporary) {
-        this.location = location;
-        this.path = path;
-        this.temporary = temporary;
-    }
 
     /** The checkpoint at {@code location} (a local path, a {@code file:} URI or any Hadoop path) as a local file. */
     public static LocalCheckpoint of(String location, Configuration hadoop) throws IOException {
@@ -68,29 +62,14 @@ public final class LocalCheckpoint implements AutoCloseable {
         }
     }
 
-    /** The local file the readers open. */
-    public Path path() {
-        return path;
-    }
-
-    /** The checkpoint as the user named it. */
-    public String location() {
-        return location;
-    }
-
-    /** True for a temporary copy of a remote file. */
-    public boolean isCopy() {
-        return temporary;
-    }
-
     /** Messages of the readers name the file they read; for a temporary copy, name the original instead. */
     public String rename(String message) {
-        return temporary ? message.replace(path.toString(), location) : message;
+        return isCopy ? message.replace(path.toString(), location) : message;
     }
 
     @Override
     public void close() throws IOException {
-        if (temporary) {
+        if (isCopy) {
             Files.deleteIfExists(path);
         }
     }
