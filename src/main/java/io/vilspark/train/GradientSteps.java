@@ -19,13 +19,16 @@ final class GradientSteps {
     private final JavaSparkContext spark;
     private final GlobalGradientNormClipping clipping;
     private final List<GraphTrainingHook> hooks;
+    private final int depth;
 
     /**
      * @param clipping the recipe's clipping, applied on the driver to the summed gradient; null for none
      * @param hooks    called on the workers around every minibatch's gradient
+     * @param depth    levels of the {@code treeAggregate} that sums the gradients
      */
-    GradientSteps(JavaSparkContext spark, GlobalGradientNormClipping clipping, List<GraphTrainingHook> hooks) {
+    GradientSteps(JavaSparkContext spark, GlobalGradientNormClipping clipping, List<GraphTrainingHook> hooks, int depth) {
         this.spark = spark;
+        this.depth = depth;
         this.clipping = clipping;
         this.hooks = hooks;
     }
@@ -35,7 +38,7 @@ final class GradientSteps {
         Broadcast<ModelState> start = spark.broadcast(ModelState.paramsOf(graph));
         try {
             GradientSums sums = minibatches.mapPartitionsWithIndex(new GradientWorker(start, plan, step, hooks), true)
-                    .treeAggregate(new GradientSums(), GradientSums::add, GradientSums::add);
+                    .treeAggregate(new GradientSums(), GradientSums::add, GradientSums::add, depth);
             if (sums.images() > 0) {
                 SummedGradientUpdate.apply(graph, sums.gradient(), sums.images(), clipping);
             }

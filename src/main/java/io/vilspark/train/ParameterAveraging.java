@@ -98,7 +98,8 @@ public final class ParameterAveraging {
                     .collect().stream().mapToLong(Long::longValue).toArray();
             RoundPlan plan = new RoundPlan(perWorker, recipe.minibatchesPerRound());
             GradientSteps steps = recipe.sync() == TrainingSync.GRADIENTS ? new GradientSteps(spark,
-                    recipe.clipsGradients() ? new GlobalGradientNormClipping(recipe.gradClip()) : null, hooks) : null;
+                    recipe.clipsGradients() ? new GlobalGradientNormClipping(recipe.gradClip()) : null, hooks,
+                    recipe.aggregationDepth()) : null;
             double lossSum = 0;
             long trained = 0;
             long images = 0;
@@ -136,7 +137,7 @@ public final class ParameterAveraging {
             AveragingWorker worker = new AveragingWorker(start, plan, round, recipe.batchPerWorker(), recipe.prefetch(),
                     listeners, hooks);
             RoundSums sums = minibatches.mapPartitionsWithIndex(worker, true)
-                    .treeAggregate(new RoundSums(), RoundSums::add, RoundSums::add);
+                    .treeAggregate(new RoundSums(), RoundSums::add, RoundSums::add, recipe.aggregationDepth());
             if (sums.workers() > 0) {
                 graph.setParams(sums.meanParams());
                 INDArray updater = sums.meanUpdaterState();

@@ -148,7 +148,8 @@ public final class TrainJob {
         averaging.reportTo(trainingMetrics);
         try {
             for (int epoch = firstEpoch; epoch < recipe.epochs(); epoch++) {
-                progress.startEpoch("epoch " + (epoch + 1) + "/" + recipe.epochs(), rounds, imagesPerRound);
+                progress.startEpoch("epoch " + (epoch + 1) + "/" + recipe.epochs(), rounds, imagesPerRound,
+                        recipe.sync() == TrainingSync.GRADIENTS ? "step" : "round");
                 long t0 = System.nanoTime();
                 JavaRDD<DataSet> train = ShardDatasets.read(spark, s.data(), "train", config, reader, ReadMode.TRAIN, epoch,
                         recipe.workers());

@@ -32,6 +32,7 @@ final class TrainingProgress extends SparkListener implements AutoCloseable {
     private volatile String label = "";
     private volatile long epochStart;
     private volatile int rounds;
+    private volatile String unit = "round";
     private volatile long imagesPerRound;
 
     TrainingProgress(PrintStream out, long periodSeconds) {
@@ -42,8 +43,12 @@ final class TrainingProgress extends SparkListener implements AutoCloseable {
         }, periodSeconds, periodSeconds, TimeUnit.SECONDS);
     }
 
-    /** Starts counting an epoch of {@code rounds} averaging rounds of {@code imagesPerRound} images. */
-    void startEpoch(String label, int rounds, long imagesPerRound) {
+    /**
+     * Starts counting an epoch of {@code rounds} averaging rounds of {@code imagesPerRound} images; {@code unit}
+     * names them in the progress line ({@code round}, or {@code step} when every step is a job).
+     */
+    void startEpoch(String label, int rounds, long imagesPerRound, String unit) {
+        this.unit = unit;
         this.label = label;
         this.rounds = rounds;
         this.imagesPerRound = imagesPerRound;
@@ -80,7 +85,7 @@ final class TrainingProgress extends SparkListener implements AutoCloseable {
         int done = Math.min(jobsDone.get(), rounds);
         double imagesPerSecond = done * imagesPerRound / Math.max(seconds, 1e-9);
         String eta = done == 0 ? "?" : format(Duration.ofSeconds((long) (seconds / done * (rounds - done))));
-        return String.format("train: %s: round %d/%d, %.1f images/s, elapsed %s, ETA %s", label, done, rounds,
+        return String.format("train: %s: %s %d/%d, %.1f images/s, elapsed %s, ETA %s", label, unit, done, rounds,
                 imagesPerSecond, format(Duration.ofSeconds((long) seconds)), eta);
     }
 

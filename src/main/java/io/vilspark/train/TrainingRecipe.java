@@ -27,6 +27,8 @@ import io.vilspark.model.ViLConfig;
  * @param averagingFrequency  minibatches each worker trains between two parameter averagings
  * @param sync                how the workers' work becomes one model: averaged parameters every
  *                            {@code averagingFrequency} minibatches, or summed gradients every step
+ * @param aggregationDepth    levels of Spark's {@code treeAggregate} that sum the workers' results (2: Spark's
+ *                            default); deeper trees leave fewer partial sums for the driver to receive and add
  * @param prefetch            minibatches a worker loads ahead; 0 = off
  * @param dataCache           Spark storage level of an epoch's minibatches while its averaging rounds
  *                            draw from them ({@code NONE}: read the shards again each round)
@@ -46,7 +48,7 @@ import io.vilspark.model.ViLConfig;
  * @param augment             the reader's {@code augment} block, as written (the reader checks it)
  */
 public record TrainingRecipe(int epochs, int globalBatch, int workers, int batchPerWorker, int averagingFrequency,
-                             TrainingSync sync, int prefetch, String dataCache, double lr, int lrScaleBatch, double warmupEpochs, double endLr,
+                             TrainingSync sync, int aggregationDepth, int prefetch, String dataCache, double lr, int lrScaleBatch, double warmupEpochs, double endLr,
                              double weightDecay, double beta1, double beta2, double eps, double gradClip,
                              Double dropPath, long seed, int checkpointEverySteps, Config augment)
         implements Serializable {
@@ -96,7 +98,7 @@ public record TrainingRecipe(int epochs, int globalBatch, int workers, int batch
         // the reader owns these keys; here the block is only required to be a block
         Config augment = s.block("augment");
         return new TrainingRecipe(epochs, globalBatch, workers, batchPerWorker, s.integer("averaging_frequency", 1),
-                sync(s, "sync"), s.integer("prefetch", 0), storageLevel(s, "data_cache"), lr, lrScaleBatch, warmupEpochs, endLr,
+                sync(s, "sync"), s.integer("aggregation_depth", 1, 8), s.integer("prefetch", 0), storageLevel(s, "data_cache"), lr, lrScaleBatch, warmupEpochs, endLr,
                 s.number("weight_decay", Bounds.atLeast(0)), betas.get(0), betas.get(1), s.number("eps", Bounds.above(0)),
                 s.number("grad_clip", Bounds.atLeast(0)), dropPath, s.integral("seed", Long.MIN_VALUE, Long.MAX_VALUE),
                 s.integer("checkpoint_every_steps", 0), augment);

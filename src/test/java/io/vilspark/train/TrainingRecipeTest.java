@@ -43,6 +43,7 @@ class TrainingRecipeTest {
         assertEquals(1.0, r.gradClip());
         assertTrue(r.clipsGradients());
         assertEquals(0.0, r.dropPath());
+        assertEquals(2, r.aggregationDepth(), "Spark's own default depth");
         assertEquals(Map.of("random_resized_crop", false, "horizontal_flip", 0.5, "color_jitter", 0, "three_augment", false,
                 "mixup_alpha", 0, "cutmix_alpha", 0, "label_smoothing", 0), r.augment().root().unwrapped(),
                 "horizontal flip only, handed over as written");
@@ -155,6 +156,7 @@ class TrainingRecipeTest {
         assertBad(List.of("train.grad_clip=-1"), "train.grad_clip", "expected a number >= 0, got -1");
         assertBad(List.of("train.prefetch=-1"), "train.prefetch", "expected an integer >= 0, got -1");
         assertBad(List.of("train.averaging_frequency=0"), "train.averaging_frequency", "expected an integer >= 1");
+        assertBad(List.of("train.aggregation_depth=0"), "train.aggregation_depth", "expected an integer in [1, 8]");
         assertBad(List.of("train.sync=bogus"), "train.sync", "expected one of parameters | gradients, got bogus");
         assertBad(List.of("train.sync=[1]"), "train.sync", "expected a string");
         assertBad(List.of("train.augment=5"), "train.augment", "expecting: object");
