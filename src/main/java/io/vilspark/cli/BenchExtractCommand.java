@@ -70,7 +70,8 @@ final class BenchExtractCommand implements Callable<Integer> {
     @Option(names = "--api", defaultValue = "extract", paramLabel = "extract|transformer",
             description = "extract: time the vil extract job; transformer: time the DataFrame API's pipeline stage "
                     + "(io.vilspark.ml.ViLTransformer) over the same input read as a DataFrame (binaryFile for the "
-                    + "JPEGs, Parquet for shards), writing path and features to Parquet (default: ${DEFAULT-VALUE}).")
+                    + "JPEGs, Parquet for shards, a partition per shard file as vil extract reads them), writing path "
+                    + "and features to Parquet (default: ${DEFAULT-VALUE}).")
     String api;
 
     @Mixin
@@ -195,9 +196,9 @@ final class BenchExtractCommand implements Callable<Integer> {
         Dataset<Row> rows;
         long n;
         if (inputFormat.equals("shards")) {
-            Dataset<Row> shards = spark.read().parquet(input + "/train");
-            n = shards.count();
-            rows = shards.repartition((int) Math.max(1, (n + perPartition - 1) / perPartition));
+            // as vil extract reads them: each shard file one partition, no shuffle of the pixels
+            rows = spark.read().parquet(input + "/train");
+            n = rows.count();
         } else {
             // binaryFile packs files into partitions by size: sized so that each holds --per-partition files,
             // as extract's images_per_partition does, without moving the bytes through a shuffle
