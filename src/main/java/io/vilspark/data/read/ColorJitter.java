@@ -2,6 +2,8 @@ package io.vilspark.data.read;
 
 import java.util.SplittableRandom;
 
+import io.vilspark.image.FloatImage;
+
 /**
  * torchvision's ColorJitter(brightness = contrast = saturation = s, no hue): factors drawn from
  * [max(0, 1 - s), 1 + s] and applied in a random order, each a blend with a reference image and

@@ -2,6 +2,8 @@ package io.vilspark.data.read;
 
 import java.util.SplittableRandom;
 
+import io.vilspark.image.FloatImage;
+
 /** Evaluation: resize and centre crop to the model size, the identity when the stored size is the model's. */
 record EvalTransform(int storedH, int storedW, int outH, int outW, double cropPct) implements ImageTransform {
 

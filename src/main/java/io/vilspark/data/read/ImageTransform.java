@@ -3,6 +3,8 @@ package io.vilspark.data.read;
 import java.io.Serializable;
 import java.util.SplittableRandom;
 
+import io.vilspark.image.FloatImage;
+
 /**
  * Stored image to model-sized image. {@link #exact} tells the reader it can skip the float path
  * and normalise the stored bytes directly (the image passes unchanged).

@@ -8,6 +8,7 @@ import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
 
 import io.vilspark.data.PatchLayout;
+import io.vilspark.image.FloatImage;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 

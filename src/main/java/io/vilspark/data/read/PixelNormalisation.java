@@ -6,6 +6,7 @@ import java.util.List;
 
 import io.vilspark.config.SettingsBlock;
 import io.vilspark.data.DatasetManifest;
+import io.vilspark.image.FloatImage;
 import io.vilspark.registry.ModelMetadata;
 
 /**

@@ -2,6 +2,8 @@ package io.vilspark.data.read;
 
 import java.util.SplittableRandom;
 
+import io.vilspark.image.FloatImage;
+
 /**
  * torchvision's RandomResizedCrop: up to ten tries at a crop of random area (fraction of the
  * image from {@code scale}) and aspect ratio (log-uniform in {@code aspect}) that fits; otherwise

@@ -1,5 +1,7 @@
 package io.vilspark.data.read;
 
+import io.vilspark.image.FloatImage;
+
 /**
  * The evaluation transform (torchvision Resize(int) + CenterCrop): scale the image so that it
  * covers floor(model size / crop_pct) in both directions (for square models: the shorter side

@@ -3,6 +3,8 @@ package io.vilspark.data.read;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
+import io.vilspark.image.FloatImage;
+
 /**
  * DeiT III's "3-augment": each image gets exactly one of grayscale (luma in every channel),
  * solarisation (pixels at or above 128 inverted) or a Gaussian blur with sigma drawn from

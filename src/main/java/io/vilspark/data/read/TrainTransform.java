@@ -2,6 +2,8 @@ package io.vilspark.data.read;
 
 import java.util.SplittableRandom;
 
+import io.vilspark.image.FloatImage;
+
 /**
  * Per-image training augmentation in the reference order: random resized crop (or the evaluation
  * fit when it is off), horizontal flip, one "3-augment" operation, colour jitter. Each step draws

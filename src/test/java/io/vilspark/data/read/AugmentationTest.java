@@ -13,6 +13,7 @@ import java.util.Random;
 import java.util.SplittableRandom;
 
 import io.vilspark.data.PatchLayout;
+import io.vilspark.image.FloatImage;
 import io.vilspark.testing.InMemoryShards;
 import io.vilspark.testing.TestShards;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,4 @@
-package io.vilspark.data.read;
-
-import io.vilspark.image.AxisWeights;
-import io.vilspark.image.ResampleFilter;
-import io.vilspark.image.Resampler;
+package io.vilspark.image;
 
 /**
  * A CHW image as floats on the 0..255 scale of the stored pixels: augmentation works on it without
@@ -10,16 +6,16 @@ import io.vilspark.image.Resampler;
  * stored pixels unchanged). Prepare's 8-bit {@code ChwImage} is the stored form; this is the
  * reader's working copy of it.
  */
-record FloatImage(int channels, int height, int width, float[] data) {
+public record FloatImage(int channels, int height, int width, float[] data) {
 
-    FloatImage {
+    public FloatImage {
         if (data.length != channels * height * width) {
             throw new IllegalArgumentException("image data has " + data.length + " values, expected "
                     + channels + "x" + height + "x" + width);
         }
     }
 
-    static FloatImage fromBytes(byte[] chw, int channels, int height, int width) {
+    public static FloatImage fromBytes(byte[] chw, int channels, int height, int width) {
         float[] data = new float[chw.length];
         for (int i = 0; i < chw.length; i++) {
             data[i] = chw[i] & 0xFF;
@@ -27,16 +23,16 @@ record FloatImage(int channels, int height, int width, float[] data) {
         return new FloatImage(channels, height, width, data);
     }
 
-    float get(int c, int y, int x) {
+    public float get(int c, int y, int x) {
         return data[(c * height + y) * width + x];
     }
 
-    int planeSize() {
+    public int planeSize() {
         return height * width;
     }
 
     /** Mirrored left to right. */
-    FloatImage flipHorizontal() {
+    public FloatImage flipHorizontal() {
         float[] out = new float[data.length];
         for (int row = 0; row < channels * height; row++) {
             int base = row * width;
@@ -48,7 +44,7 @@ record FloatImage(int channels, int height, int width, float[] data) {
     }
 
     /** The {@code h x w} window whose top-left pixel is ({@code top}, {@code left}). */
-    FloatImage crop(int top, int left, int h, int w) {
+    public FloatImage crop(int top, int left, int h, int w) {
         if (top < 0 || left < 0 || top + h > height || left + w > width) {
             throw new IllegalArgumentException("crop " + h + "x" + w + " at (" + top + ", " + left + ") outside a "
                     + height + "x" + width + " image");
@@ -67,7 +63,7 @@ record FloatImage(int channels, int height, int width, float[] data) {
      * the kernel stretched when shrinking, as PIL and torchvision's PIL path do) to {@code outH x outW}; values
      * clamped to 0..255.
      */
-    FloatImage resized(double top, double left, double h, double w, int outH, int outW) {
+    public FloatImage resized(double top, double left, double h, double w, int outH, int outW) {
         float[] out = Resampler.resample((c, y, into) -> System.arraycopy(data, (c * height + y) * width, into, 0, width),
                 channels, width, AxisWeights.of(height, top, h, outH, 0, outH, ResampleFilter.BICUBIC),
                 AxisWeights.of(width, left, w, outW, 0, outW, ResampleFilter.BICUBIC));
@@ -75,7 +71,7 @@ record FloatImage(int channels, int height, int width, float[] data) {
     }
 
     /** Luma (ITU-R 601: 0.299 R + 0.587 G + 0.114 B, as PIL's "L"); the image itself when it has one channel. */
-    float[] luma() {
+    public float[] luma() {
         int plane = planeSize();
         if (channels == 1) {
             return data.clone();
@@ -88,7 +84,7 @@ record FloatImage(int channels, int height, int width, float[] data) {
     }
 
     /** Values limited to the 0..255 range of the stored pixels (in place). */
-    FloatImage clamp() {
+    public FloatImage clamp() {
         for (int i = 0; i < data.length; i++) {
             float v = data[i];
             data[i] = v < 0 ? 0 : (v > 255 ? 255 : v);
