@@ -54,7 +54,8 @@ public final class AveragingBenchmark {
      * @param seconds    wall time of the timed rounds on the driver
      * @param fitSeconds of those, the time the workers spent fitting (per round the slowest worker)
      */
-    public record Measurement(int workers, int rounds, long images, double seconds, double fitSeconds) {
+    public record Measurement(int workers, int rounds, long images, double seconds, double fitSeconds,
+                              RoundTimeline.Breakdown breakdown) {
         public double imagesPerSecond() {
             return images / seconds;
         }
@@ -108,9 +109,13 @@ public final class AveragingBenchmark {
             List<GraphTrainingHook> hooks = new ArrayList<>(workerThreads());
             hooks.add(new WorkerFitTimer(fits));
             ParameterAveraging averaging = new ParameterAveraging(spark, recipe, hooks);
+            RoundTimeline timeline = new RoundTimeline();
+            spark.sparkContext().addSparkListener(timeline);
             long t0 = System.nanoTime();
             averaging.trainEpoch(graph, timed, "bench");
             double seconds = (System.nanoTime() - t0) / 1e9;
+            awaitEvents(timeline, plan.rounds(), workers);
+            spark.sparkContext().removeSparkListener(timeline);
 
             WorkerFitTimer.Summary s = WorkerFitTimer.Summary.of(fits.value());
             if (s.rounds() != plan.rounds() || s.fewestWorkers() != workers) {
@@ -119,9 +124,26 @@ public final class AveragingBenchmark {
                         + s.fewestWorkers() + " workers (fewer task slots than workers?)");
             }
             long images = (long) workers * plan.batchPerWorker() * plan.averagingFrequency() * plan.rounds();
-            return new Measurement(workers, s.rounds(), images, seconds, s.fitSeconds());
+            return new Measurement(workers, s.rounds(), images, seconds, s.fitSeconds(), timeline.breakdown(seconds));
         } finally {
             cached.forEach(JavaRDD::unpersist);
+        }
+    }
+
+    /** Spark's listener bus delivers events after the job returns: waits (at most 10 s) for the rounds' last ones. */
+    private static void awaitEvents(RoundTimeline timeline, int rounds, int workers) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            int[] seen = timeline.seen();
+            if (seen[0] >= rounds && seen[1] >= rounds * workers) {
+                return;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 
 import io.vilspark.bench.AveragingBenchmark;
 import io.vilspark.bench.OneCoreExecutors;
+import io.vilspark.bench.RoundTimeline;
 import io.vilspark.bench.SyntheticShards;
 import io.vilspark.config.BadInputException;
 import io.vilspark.config.ModelConfigs;
@@ -41,9 +42,12 @@ import picocli.CommandLine.Spec;
                         + "--averaging-frequency minibatches, after --warmup untimed rounds. Without --data it draws "
                         + "images that fit the model first (not timed).",
                 "fit %: the share of the wall time the workers spent in forward, backward and update (per round the "
-                        + "slowest worker). averaging %: the rest of each round: broadcasting the model, rebuilding it "
+                        + "slowest worker). averaging %: the rest of each round: broadcasting the model, loading it "
                         + "on every worker, sending parameters and Adam state back, summing and dividing them, Spark's "
-                        + "scheduling.",
+                        + "scheduling. Below each row, a mean round split by Spark's task metrics: its Spark job and the "
+                        + "driver's work between jobs; within the job, a worker task's fit, the rest of its run (loading "
+                        + "the state, reading minibatches, copying results), its deserialisation, and the rest (scheduling, "
+                        + "sending the task and its result).",
                 "Threads per worker (its minibatches split over them, ops single-threaded): the cores divided by the workers (or --threads-per-worker), so that "
                         + "every row uses the same cores.",
                 "With --master: the cluster's efficiency. The first row is one process on this machine (one worker, all "
@@ -176,6 +180,14 @@ final class BenchTrainCommand implements Callable<Integer> {
     private static void printRow(PrintWriter w, AveragingBenchmark.Measurement m, int threads) {
         w.println(String.format(Locale.ROOT, "%7d  %7d  %6d  %6d  %7.2f  %8.1f  %5.1f  %11.1f", m.workers(), threads,
                 m.rounds(), m.images(), m.seconds(), m.imagesPerSecond(), 100 * m.fitShare(), 100 * m.averagingShare()));
+        RoundTimeline.Breakdown b = m.breakdown();
+        if (b.jobs() > 0) {
+            double fit = m.fitSeconds() / m.rounds();
+            w.println(String.format(Locale.ROOT, "         a round: %.3f s = Spark job %.3f + driver between jobs %.3f; "
+                    + "a worker's task: fit %.3f, rest of its run %.3f, deserialising it %.3f, scheduling and result %.3f",
+                    b.inJob() + b.betweenJobs(), b.inJob(), b.betweenJobs(), fit, Math.max(0, b.taskRun() - fit),
+                    b.taskStart(), b.taskOther()));
+        }
         w.flush();
     }
 

@@ -1,17 +1,22 @@
 package io.vilspark.train;
 
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * What the workers of one averaging round send back, summed by Spark's {@code treeAggregate}: their
  * parameters and updater states, training losses, minibatch and image counts, and the most steps one
- * worker took. The driver divides the sums by the number of workers that trained.
+ * worker took. The driver divides the sums by the number of workers that trained. The arrays travel as
+ * {@link ArrayBytes}.
  */
 final class RoundSums extends RoundTally {
     private static final long serialVersionUID = 1L;
 
-    private INDArray params;
-    private INDArray updaterState;
+    private transient INDArray params;
+    private transient INDArray updaterState;
     private int workers;
     private int mostSteps;
 
@@ -60,5 +65,17 @@ final class RoundSums extends RoundTally {
 
     int mostSteps() {
         return mostSteps;
+    }
+
+    private void writeObject(ObjectOutputStream out) throws IOException {
+        out.defaultWriteObject();
+        ArrayBytes.write(out, params);
+        ArrayBytes.write(out, updaterState);
+    }
+
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        params = ArrayBytes.read(in);
+        updaterState = ArrayBytes.read(in);
     }
 }

@@ -28,6 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 class BenchTrainOnClusterTest {
     static final Pattern ROW = Pattern.compile(
             " *(\\d+) +(\\d+) +(\\d+) +(\\d+) +(\\d+\\.\\d+) +(\\d+\\.\\d) +(\\d+\\.\\d) +(\\d+\\.\\d)");
+    static final Pattern ROUND = Pattern.compile(" +a round: (\\d+\\.\\d+) s = Spark job (\\d+\\.\\d+) \\+ driver between "
+            + "jobs (\\d+\\.\\d+); a worker's task: fit (\\d+\\.\\d+), .*");
     static final Pattern EFFICIENCY = Pattern.compile("efficiency: (\\d+\\.\\d\\d) \\(2 one-core workers on (\\S+) vs "
             + "one process on 2 threads\\)");
 
@@ -68,6 +70,18 @@ class BenchTrainOnClusterTest {
                     "one process: 1 worker on both cores, 2 rounds of one minibatch of 2 x 4 images");
             assertEquals(List.of("2", "1", "2", "16"), List.of(two.group(1), two.group(2), two.group(3), two.group(4)),
                     "the cluster: 2 one-core workers, 2 rounds of one minibatch of 4 images each");
+            // under each row, a mean round from Spark's task metrics: its parts add up to the row's seconds per round
+            List<Matcher> rounds = lines.stream().map(ROUND::matcher).filter(Matcher::matches).toList();
+            assertEquals(2, rounds.size(), out);
+            for (int i = 0; i < 2; i++) {
+                Matcher round = rounds.get(i);
+                double perRound = Double.parseDouble(rows.get(i).group(5)) / 2;
+                assertEquals(perRound, Double.parseDouble(round.group(1)), 0.004 + perRound * 0.01, out);
+                assertEquals(Double.parseDouble(round.group(1)),
+                        Double.parseDouble(round.group(2)) + Double.parseDouble(round.group(3)), 0.0015, out);
+                assertTrue(Double.parseDouble(round.group(2)) >= Double.parseDouble(round.group(4)) - 0.001,
+                        "a round's Spark job holds its workers' fitting: " + round.group());
+            }
             Matcher efficiency = EFFICIENCY.matcher(out);
             assertTrue(efficiency.find(), out);
             assertEquals(cluster.masterUrl(), efficiency.group(2));
