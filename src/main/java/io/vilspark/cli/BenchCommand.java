@@ -9,7 +9,7 @@ import java.util.concurrent.Callable;
 import io.vilspark.bench.BenchMode;
 import io.vilspark.bench.BenchWorkload;
 import io.vilspark.bench.Median;
-import io.vilspark.bench.ProcessMemory;
+import io.vilspark.inference.ProcessMemory;
 import io.vilspark.config.ModelConfigs;
 import io.vilspark.inference.NativeKernels;
 import io.vilspark.inference.NativeThreads;

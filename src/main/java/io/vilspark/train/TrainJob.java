@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -18,6 +19,7 @@ import io.vilspark.data.read.ShardDatasets;
 import io.vilspark.fs.StorageWriteException;
 import io.vilspark.inference.NativeKernels;
 import io.vilspark.inference.NativeThreads;
+import io.vilspark.inference.ProcessMemory;
 import io.vilspark.model.ViLConfig;
 import io.vilspark.model.ViLGraph;
 import io.vilspark.model.ViLModel;
@@ -172,9 +174,12 @@ public final class TrainJob {
                     keepTrainedEpoch(checkpoints, new ViLModel(config, graph), s, manifest, epoch + 1, e);
                     throw e;
                 }
-                out.printf("train: epoch %d/%d: train loss %.4f, val loss %.4f, val top-1 %.4f, top-5 %.4f, "
-                                + "%.1f images/s, lr %.3g%n", m.epoch(), recipe.epochs(), m.trainLoss(), m.valLoss(),
-                        m.valTop1(), m.valTop5(), m.imagesPerSecond(), m.lr());
+                // the driver's resident memory (in local mode the whole training's): flat from epoch to epoch
+                String resident = ProcessMemory.now().residentBytes().stream()
+                        .mapToObj(b -> String.format(Locale.ROOT, ", driver resident %.2f GB", b / 1e9)).findFirst().orElse("");
+                out.printf(Locale.ROOT, "train: epoch %d/%d: train loss %.4f, val loss %.4f, val top-1 %.4f, top-5 %.4f, "
+                                + "%.1f images/s, lr %.3g%s%n", m.epoch(), recipe.epochs(), m.trainLoss(), m.valLoss(),
+                        m.valTop1(), m.valTop5(), m.imagesPerSecond(), m.lr(), resident);
                 ViLModel trained = new ViLModel(config, graph);
                 try {
                     metrics.append(m);

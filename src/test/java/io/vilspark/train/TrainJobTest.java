@@ -46,9 +46,16 @@ class TrainJobTest {
     private static TrainJob.Result train(String out, boolean resume, List<String> extra) throws IOException {
         List<String> overrides = new ArrayList<>(SMALL);
         overrides.addAll(extra);
-        PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
-        return new TrainJob(spark, quiet).run(new TrainJob.Settings(data, out, "demo", overrides, resume));
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        try {
+            return new TrainJob(spark, new PrintStream(printed, true)).run(new TrainJob.Settings(data, out, "demo",
+                    overrides, resume));
+        } finally {
+            lastPrinted = printed.toString();
+        }
     }
+
+    private static String lastPrinted = "";
 
     @Test
     void trainsWritesMetricsCurvesCheckpointsAndResumesFromTheLastCompleteEpoch() throws Exception {
@@ -60,6 +67,17 @@ class TrainJobTest {
         assertTrue(last.valTop1() > 0.3, "a learning model beats chance (0.1) on Fashion-MNIST: " + last.valTop1());
         assertTrue(result.epochs().get(1).trainLoss() < result.epochs().get(0).trainLoss() + 0.2);
         assertEquals(2, Files.readAllLines(Path.of(full, "metrics.jsonl")).size());
+        // every epoch line gives the driver's resident memory (this JVM's: local mode), at most its peak so far
+        java.util.regex.Matcher resident = java.util.regex.Pattern
+                .compile("train: epoch \\d/2: .*, driver resident (\\d+\\.\\d\\d) GB").matcher(lastPrinted);
+        int lines = 0;
+        while (resident.find()) {
+            double gb = Double.parseDouble(resident.group(1));
+            assertTrue(gb > 0.1 && gb * 1e9 <= io.vilspark.inference.ProcessMemory.now().peakResidentBytes().orElseThrow()
+                    + 5e6, resident.group());
+            lines++;
+        }
+        assertEquals(2, lines, lastPrinted);
         assertEquals(1200, ImageIO.read(Path.of(full, "curves.png").toFile()).getWidth());
         assertTrue(Files.exists(Path.of(full, "checkpoints", "epoch-0001.zip")));
         assertTrue(Files.exists(Path.of(full, "checkpoints", "epoch-0002.zip")));

@@ -1,4 +1,4 @@
-package io.vilspark.bench;
+package io.vilspark.inference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package io.vilspark.bench;
+package io.vilspark.inference;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
