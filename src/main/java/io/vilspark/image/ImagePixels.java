@@ -8,8 +8,8 @@ import java.awt.image.DataBuffer;
 import java.awt.image.Raster;
 
 /**
- * A decoded {@link BufferedImage} as 8-bit CHW: 1 channel for grey sources, 3 for everything else.
- * Grey and RGB samples are taken as stored (as Pillow does; the JDK's own conversion would treat
+ * A decoded {@link BufferedImage} as a CHW image of whole 8-bit values: 1 channel for grey sources, 3 for
+ * everything else. Grey and RGB samples are taken as stored (as Pillow does; the JDK's own conversion would treat
  * grey as linear light and brighten it), 16-bit samples are rounded to 8 bits, alpha is dropped
  * (Pillow's {@code convert("RGB")}), palette and other colour models go through sRGB.
  */
@@ -17,7 +17,7 @@ public final class ImagePixels {
     private ImagePixels() {
     }
 
-    /** The image's pixels as 8-bit CHW, 1 channel for grey sources and 3 for all others. */
+    /** The image's pixels as CHW values 0..255, 1 channel for grey sources and 3 for all others. */
     public static ChwImage toChw(BufferedImage image) {
         ColorModel cm = image.getColorModel();
         if (cm instanceof ComponentColorModel && isIntegral(cm.getTransferType())) {
@@ -37,7 +37,7 @@ public final class ImagePixels {
     private static ChwImage samples(Raster raster, int channels, int bits) {
         int w = raster.getWidth();
         int h = raster.getHeight();
-        byte[] out = new byte[channels * h * w];
+        float[] out = new float[channels * h * w];
         int[] row = new int[w];
         long max = (1L << bits) - 1;
         for (int c = 0; c < channels; c++) {
@@ -46,11 +46,11 @@ public final class ImagePixels {
                 int base = (c * h + y) * w;
                 if (bits == 8) {
                     for (int x = 0; x < w; x++) {
-                        out[base + x] = (byte) row[x];
+                        out[base + x] = row[x] & 0xFF;
                     }
                 } else {
                     for (int x = 0; x < w; x++) {
-                        out[base + x] = (byte) ((row[x] * 255L + max / 2) / max);
+                        out[base + x] = (row[x] * 255L + max / 2) / max;
                     }
                 }
             }
@@ -62,16 +62,16 @@ public final class ImagePixels {
         int w = image.getWidth();
         int h = image.getHeight();
         int plane = w * h;
-        byte[] out = new byte[3 * plane];
+        float[] out = new float[3 * plane];
         int[] row = new int[w];
         for (int y = 0; y < h; y++) {
             image.getRGB(0, y, w, 1, row, 0, w);
             for (int x = 0; x < w; x++) {
                 int argb = row[x];
                 int i = y * w + x;
-                out[i] = (byte) (argb >> 16);
-                out[plane + i] = (byte) (argb >> 8);
-                out[2 * plane + i] = (byte) argb;
+                out[i] = (argb >> 16) & 0xFF;
+                out[plane + i] = (argb >> 8) & 0xFF;
+                out[2 * plane + i] = argb & 0xFF;
             }
         }
         return new ChwImage(3, h, w, out);

@@ -5,44 +5,38 @@ import java.util.Arrays;
 /**
  * The one separable resampler: horizontal pass over only the source rows the vertical pass reads, then the
  * vertical pass a whole row at a time, with float weights and sums. Prepare's resize + centre crop and the
- * reader's crops both go through it; they differ only in how they store the result, which stays the
- * caller's: prepare rounds to 8 bits, the reader keeps floats, both clamped to 0..255.
+ * reader's crops both go through it; they differ only in what they do with the result: prepare rounds it to
+ * 8 bits, the reader keeps floats, both clamped to 0..255.
  */
 public final class Resampler {
-    /** Source pixels one row at a time, so an 8-bit image is never copied to floats whole. */
-    @FunctionalInterface
-    public interface Rows {
-        /** Fills {@code into} (one source row's width) with row {@code y} of channel {@code c}, scale 0..255. */
-        void read(int c, int y, float[] into);
-    }
-
     private Resampler() {
     }
 
     /**
-     * @return {@code [channels][vertical.size()][horizontal.size()]}, channel-major; not clamped, since
-     *         bicubic overshoots near edges and the caller decides how a value is stored
+     * @return {@code [channels][vertical.size()][horizontal.size()]}; not clamped, since bicubic overshoots
+     *         near edges and the caller decides how a value is stored
      */
-    public static float[] resample(Rows source, int channels, int sourceWidth, AxisWeights vertical,
-                                   AxisWeights horizontal) {
+    public static ChwImage resample(ChwImage source, AxisWeights vertical, AxisWeights horizontal) {
+        int channels = source.channels();
+        int sourceWidth = source.width();
+        float[] in = source.values();
         int outH = vertical.size();
         int outW = horizontal.size();
         int rowLo = vertical.lowest();
         int rows = vertical.highest() - rowLo;
         float[] out = new float[channels * outH * outW];
-        float[] row = new float[sourceWidth];
         float[] tmp = new float[rows * outW];
         float[] acc = new float[outW];
         for (int c = 0; c < channels; c++) {
             for (int y = 0; y < rows; y++) {
-                source.read(c, rowLo + y, row);
+                int row = (c * source.height() + rowLo + y) * sourceWidth;
                 int t = y * outW;
                 for (int j = 0; j < outW; j++) {
                     int base = j * horizontal.stride;
-                    int x0 = horizontal.first[j];
+                    int x0 = row + horizontal.first[j];
                     float s = 0;
                     for (int k = 0, n = horizontal.count[j]; k < n; k++) {
-                        s += horizontal.weights[base + k] * row[x0 + k];
+                        s += horizontal.weights[base + k] * in[x0 + k];
                     }
                     tmp[t + j] = s;
                 }
@@ -62,6 +56,6 @@ public final class Resampler {
                 System.arraycopy(acc, 0, out, (c * outH + i) * outW, outW);
             }
         }
-        return out;
+        return new ChwImage(channels, outH, outW, out);
     }
 }

@@ -19,9 +19,9 @@ class ImageDecoderTest {
             for (int x = 0; x < got.width(); x++) {
                 int rgb = expected.getRGB(x, y);
                 int i = y * got.width() + x;
-                assertEquals((rgb >> 16) & 0xFF, got.pixels()[i] & 0xFF);
-                assertEquals((rgb >> 8) & 0xFF, got.pixels()[plane + i] & 0xFF);
-                assertEquals(rgb & 0xFF, got.pixels()[2 * plane + i] & 0xFF);
+                assertEquals((rgb >> 16) & 0xFF, got.values()[i]);
+                assertEquals((rgb >> 8) & 0xFF, got.values()[plane + i]);
+                assertEquals(rgb & 0xFF, got.values()[2 * plane + i]);
             }
         }
     }
@@ -41,7 +41,7 @@ class ImageDecoderTest {
         BufferedImage g = TestImages.gray(33, 20, 5);
         ChwImage got = decoder.decode(TestImages.encode(g, "png"));
         assertEquals(1, got.channels());
-        assertEquals(g.getRaster().getSample(7, 9, 0), got.at(0, 9, 7));
+        assertEquals(g.getRaster().getSample(7, 9, 0), got.get(0, 9, 7));
         ChwImage jpeg = decoder.decode(TestImages.jpeg(g));
         assertEquals(1, jpeg.channels());
     }
@@ -62,7 +62,7 @@ class ImageDecoderTest {
             assertEquals(bands, got.channels());
             for (int b = 0; b < bands; b++) {
                 int v = img.getRaster().getSample(11, 13, b);
-                assertEquals((int) Math.round(v * 255.0 / 65535.0), got.at(b, 13, 11), "band " + b);
+                assertEquals((int) Math.round(v * 255.0 / 65535.0), got.get(b, 13, 11), "band " + b);
             }
         }
     }
@@ -95,7 +95,7 @@ class ImageDecoderTest {
     private static void assertRgbNear(ChwImage img, int x, int r, int g, int b) {
         int[] want = {r, g, b};
         for (int c = 0; c < 3; c++) {
-            int v = img.at(c, 8, x);
+            float v = img.get(c, 8, x);
             assertTrue(Math.abs(v - want[c]) <= 8, "channel " + c + " at x=" + x + ": " + v + ", want " + want[c]);
         }
     }

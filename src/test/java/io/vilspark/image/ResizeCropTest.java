@@ -16,7 +16,7 @@ class ResizeCropTest {
     private static ChwImage random(int c, int h, int w, long seed) {
         byte[] p = new byte[c * h * w];
         new Random(seed).nextBytes(p);
-        return new ChwImage(c, h, w, p);
+        return ChwImage.fromBytes(p, c, h, w);
     }
 
     @Test
@@ -33,15 +33,15 @@ class ResizeCropTest {
         for (int c = 0; c < 3; c++) {
             for (int y = 0; y < 32; y++) {
                 for (int x = 0; x < 32; x++) {
-                    assertEquals(img.at(c, y, x + 2), out.at(c, y, x));
+                    assertEquals(img.get(c, y, x + 2), out.get(c, y, x));
                 }
             }
         }
         // 39 x 32: offset 3.5 rounds to 4
         ChwImage tall = random(1, 39, 32, 3);
         ChwImage cropped = new ResizeCrop(32, ResampleFilter.BICUBIC).apply(tall);
-        assertEquals(tall.at(0, 4, 5), cropped.at(0, 0, 5));
-        assertEquals(tall.at(0, 35, 31), cropped.at(0, 31, 31));
+        assertEquals(tall.get(0, 4, 5), cropped.get(0, 0, 5));
+        assertEquals(tall.get(0, 35, 31), cropped.get(0, 31, 31));
     }
 
     @Test
@@ -51,9 +51,9 @@ class ResizeCropTest {
         for (int c = 0; c < 3; c++) {
             for (int y = 0; y < 32; y++) {
                 for (int x = 0; x < 32; x++) {
-                    int sum = img.at(c, 2 * y, 2 * x) + img.at(c, 2 * y + 1, 2 * x) + img.at(c, 2 * y, 2 * x + 1)
-                            + img.at(c, 2 * y + 1, 2 * x + 1);
-                    assertEquals(Math.round(sum / 4.0), out.at(c, y, x), 1e-9, "pixel " + c + "," + y + "," + x);
+                    float sum = img.get(c, 2 * y, 2 * x) + img.get(c, 2 * y + 1, 2 * x) + img.get(c, 2 * y, 2 * x + 1)
+                            + img.get(c, 2 * y + 1, 2 * x + 1);
+                    assertEquals(Math.round(sum / 4.0), out.get(c, y, x), 1e-9, "pixel " + c + "," + y + "," + x);
                 }
             }
         }
@@ -64,8 +64,8 @@ class ResizeCropTest {
         for (int side : new int[] {20, 50, 333}) {
             byte[] p = new byte[side * (side + 7)];
             java.util.Arrays.fill(p, (byte) 173);
-            ChwImage out = new ResizeCrop(48, ResampleFilter.BICUBIC).apply(new ChwImage(1, side, side + 7, p));
-            for (byte b : out.pixels()) {
+            ChwImage out = new ResizeCrop(48, ResampleFilter.BICUBIC).apply(ChwImage.fromBytes(p, 1, side, side + 7));
+            for (byte b : out.toBytes()) {
                 assertEquals(173, b & 0xFF, "side " + side);
             }
         }
@@ -80,8 +80,8 @@ class ResizeCropTest {
                 p[y * 128 + x] = (byte) (((x + y) & 1) == 0 ? 255 : 0);
             }
         }
-        ChwImage out = new ResizeCrop(32, ResampleFilter.BICUBIC).apply(new ChwImage(1, 128, 128, p));
-        for (byte b : out.pixels()) {
+        ChwImage out = new ResizeCrop(32, ResampleFilter.BICUBIC).apply(ChwImage.fromBytes(p, 1, 128, 128));
+        for (byte b : out.toBytes()) {
             int v = b & 0xFF;
             assertTrue(Math.abs(v - 128) <= 2, "got " + v);
         }
@@ -96,14 +96,14 @@ class ResizeCropTest {
                 p[y * 300 + x] = (byte) (x < 100 ? 10 : x < 200 ? 200 : 90);
             }
         }
-        ChwImage out = new ResizeCrop(50, ResampleFilter.BICUBIC).apply(new ChwImage(1, 100, 300, p));
+        ChwImage out = new ResizeCrop(50, ResampleFilter.BICUBIC).apply(ChwImage.fromBytes(p, 1, 100, 300));
         assertEquals(50, out.width());
         // away from the edges of the middle third, the crop sees only the middle third's value
-        assertEquals(200, out.at(0, 25, 25));
+        assertEquals(200, out.get(0, 25, 25));
         byte[] row = new byte[10];
         byte[] expected = new byte[10];
         java.util.Arrays.fill(expected, (byte) 200);
-        System.arraycopy(out.pixels(), 25 * 50 + 20, row, 0, 10);
+        System.arraycopy(out.toBytes(), 25 * 50 + 20, row, 0, 10);
         assertArrayEquals(expected, row);
     }
 }

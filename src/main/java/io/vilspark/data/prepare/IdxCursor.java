@@ -63,7 +63,7 @@ final class IdxCursor implements Closeable {
             throw new java.util.zip.ZipException(path + ": corrupt gzip data in record " + index + " ("
                     + e.getMessage() + ")");
         }
-        return new ChwImage(1, header.dims()[1], header.dims()[2], pixels);
+        return ChwImage.fromBytes(pixels, 1, header.dims()[1], header.dims()[2]);
     }
 
     private void skipTo(long index, long bytes) throws IOException {

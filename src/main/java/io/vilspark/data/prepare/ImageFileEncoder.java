@@ -52,7 +52,7 @@ public final class ImageFileEncoder {
     /** The file at {@code path} ({@code size} bytes, as listed) as patch bytes, or the skip reason. */
     public Result encode(String path, long size, Configuration conf) {
         try {
-            return new Result(layout.toPatches(stored(path, size, conf).pixels()), null, null);
+            return new Result(layout.toPatches(stored(path, size, conf)), null, null);
         } catch (SkippedInput skip) {
             return new Result(null, skip.reason, skip.getMessage());
         }
@@ -83,24 +83,27 @@ public final class ImageFileEncoder {
                 throw new SkippedInput(SkipReason.TOO_SMALL, width + "x" + height + ", smaller than a patch of "
                         + layout.patch());
             }
-            return patches(new ChwImage(channels, height, width, chw));
+            return patches(ChwImage.fromBytes(chw, channels, height, width));
         } catch (SkippedInput skip) {
             return new Result(null, skip.reason, skip.getMessage());
         }
     }
 
     private Result patches(ChwImage decoded) {
-        return new Result(layout.toPatches(stored(decoded).pixels()), null, null);
+        return new Result(layout.toPatches(stored(decoded)), null, null);
     }
 
-    /** The stored image (channels converted, resized, cropped); what prepare also takes its statistics from. */
-    ChwImage stored(String path, long size, Configuration conf) throws SkippedInput {
-        return resizeCrop.apply(read(path, size, conf).withChannels(layout.channels()));
+    /**
+     * The stored pixels, 8-bit CHW (channels converted, resized, cropped, rounded); what prepare also takes its
+     * statistics from.
+     */
+    byte[] stored(String path, long size, Configuration conf) throws SkippedInput {
+        return stored(read(path, size, conf));
     }
 
-    /** A decoded record (an IDX image) to its stored form. */
-    ChwImage stored(ChwImage decoded) {
-        return resizeCrop.apply(decoded.withChannels(layout.channels()));
+    /** A decoded image (a file's or an IDX record's) to its stored pixels. */
+    byte[] stored(ChwImage decoded) {
+        return resizeCrop.apply(decoded.withChannels(layout.channels())).toBytes();
     }
 
     private ChwImage read(String path, long size, Configuration conf) throws SkippedInput {

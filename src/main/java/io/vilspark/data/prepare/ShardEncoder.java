@@ -96,7 +96,7 @@ final class ShardEncoder implements FlatMapFunction<Iterator<Tuple2<Long, InputI
                 tally.addSkip(item.preSkip(), item.key());
                 return null;
             }
-            ChwImage stored;
+            byte[] stored;
             try {
                 stored = item.isIdx() ? encoder.stored(idxRecord(item)) : encoder.stored(item.path(), item.size(), conf);
             } catch (SkippedInput skip) {
@@ -105,7 +105,7 @@ final class ShardEncoder implements FlatMapFunction<Iterator<Tuple2<Long, InputI
             }
             tally.addRow(item.split(), item.label(), stored);
             return RowFactory.create(item.key(), item.label(), layout.gridH(), layout.gridW(), layout.patch(),
-                    layout.channels(), layout.toPatches(stored.pixels()));
+                    layout.channels(), layout.toPatches(stored));
         }
 
         private ChwImage idxRecord(InputItem item) throws SkippedInput {

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.TreeSet;
 
 import io.vilspark.image.SkipReason;
-import io.vilspark.image.ChwImage;
 
 /**
  * What the encoding tasks report back: rows and pixel sums per split, skipped inputs per reason
@@ -40,12 +39,12 @@ final class StatsTally implements Serializable {
         return maxLabel < 0 && skipped.isEmpty() && rows[0] == 0 && rows[1] == 0;
     }
 
-    void addRow(Split split, int label, ChwImage image) {
+    /** One stored row: its label and its 8-bit CHW pixels. */
+    void addRow(Split split, int label, byte[] p) {
         int s = split.ordinal();
         rows[s]++;
         maxLabel = Math.max(maxLabel, label);
-        int plane = image.height() * image.width();
-        byte[] p = image.pixels();
+        int plane = p.length / channels;
         for (int c = 0; c < channels; c++) {
             long total = 0;
             long squares = 0;

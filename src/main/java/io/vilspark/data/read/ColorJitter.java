@@ -2,7 +2,7 @@ package io.vilspark.data.read;
 
 import java.util.SplittableRandom;
 
-import io.vilspark.image.FloatImage;
+import io.vilspark.image.ChwImage;
 
 /**
  * torchvision's ColorJitter(brightness = contrast = saturation = s, no hue): factors drawn from
@@ -14,7 +14,7 @@ final class ColorJitter {
     private ColorJitter() {
     }
 
-    static FloatImage apply(FloatImage image, double strength, SplittableRandom rng) {
+    static ChwImage apply(ChwImage image, double strength, SplittableRandom rng) {
         int[] order = {0, 1, 2};
         for (int i = order.length - 1; i > 0; i--) {
             int j = rng.nextInt(i + 1);
@@ -27,7 +27,7 @@ final class ColorJitter {
         double brightness = RandomDraws.uniform(rng, lo, hi);
         double contrast = RandomDraws.uniform(rng, lo, hi);
         double saturation = RandomDraws.uniform(rng, lo, hi);
-        FloatImage out = new FloatImage(image.channels(), image.height(), image.width(), image.data().clone());
+        ChwImage out = new ChwImage(image.channels(), image.height(), image.width(), image.values().clone());
         for (int op : order) {
             switch (op) {
                 case 0 -> brightness(out, (float) brightness);
@@ -38,34 +38,34 @@ final class ColorJitter {
         return out;
     }
 
-    static void brightness(FloatImage image, float factor) {
-        float[] d = image.data();
+    static void brightness(ChwImage image, float factor) {
+        float[] d = image.values();
         for (int i = 0; i < d.length; i++) {
             d[i] *= factor;
         }
         image.clamp();
     }
 
-    static void contrast(FloatImage image, float factor) {
+    static void contrast(ChwImage image, float factor) {
         float[] luma = image.luma();
         double sum = 0;
         for (float v : luma) {
             sum += v;
         }
         float mean = (float) (sum / luma.length);
-        float[] d = image.data();
+        float[] d = image.values();
         for (int i = 0; i < d.length; i++) {
             d[i] = factor * d[i] + (1 - factor) * mean;
         }
         image.clamp();
     }
 
-    static void saturation(FloatImage image, float factor) {
+    static void saturation(ChwImage image, float factor) {
         if (image.channels() == 1) {
             return;
         }
         float[] luma = image.luma();
-        float[] d = image.data();
+        float[] d = image.values();
         int plane = image.planeSize();
         for (int c = 0; c < image.channels(); c++) {
             for (int i = 0; i < plane; i++) {

@@ -2,13 +2,13 @@ package io.vilspark.data.read;
 
 import java.util.SplittableRandom;
 
-import io.vilspark.image.FloatImage;
+import io.vilspark.image.ChwImage;
 
 /** Evaluation: resize and centre crop to the model size, the identity when the stored size is the model's. */
 record EvalTransform(int storedH, int storedW, int outH, int outW, double cropPct) implements ImageTransform {
 
     @Override
-    public FloatImage apply(FloatImage image, SplittableRandom rng) {
+    public ChwImage apply(ChwImage image, SplittableRandom rng) {
         return ResizeCentreCrop.apply(image, outH, outW, cropPct);
     }
 

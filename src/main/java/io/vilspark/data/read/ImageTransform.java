@@ -3,7 +3,7 @@ package io.vilspark.data.read;
 import java.io.Serializable;
 import java.util.SplittableRandom;
 
-import io.vilspark.image.FloatImage;
+import io.vilspark.image.ChwImage;
 
 /**
  * Stored image to model-sized image. {@link #exact} tells the reader it can skip the float path
@@ -11,7 +11,7 @@ import io.vilspark.image.FloatImage;
  */
 interface ImageTransform extends Serializable {
 
-    FloatImage apply(FloatImage image, SplittableRandom rng);
+    ChwImage apply(ChwImage image, SplittableRandom rng);
 
     /** True when {@link #apply} returns every image unchanged, so no float copy is needed. */
     boolean exact();

@@ -8,7 +8,7 @@ import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
 
 import io.vilspark.data.PatchLayout;
-import io.vilspark.image.FloatImage;
+import io.vilspark.image.ChwImage;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -97,7 +97,7 @@ public final class MinibatchIterator implements Iterator<DataSet> {
             return;
         }
         SplittableRandom rng = new SplittableRandom(Seeds.stream(partitionSeed, Seeds.IMAGE, index));
-        FloatImage image = transform.apply(FloatImage.fromBytes(chw, layout.channels(), layout.height(), layout.width()), rng);
+        ChwImage image = transform.apply(ChwImage.fromBytes(chw, layout.channels(), layout.height(), layout.width()), rng);
         plan.normalisation().write(image, out, offset);
     }
 }

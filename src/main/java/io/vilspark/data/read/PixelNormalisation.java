@@ -6,7 +6,7 @@ import java.util.List;
 
 import io.vilspark.config.SettingsBlock;
 import io.vilspark.data.DatasetManifest;
-import io.vilspark.image.FloatImage;
+import io.vilspark.image.ChwImage;
 import io.vilspark.registry.ModelMetadata;
 
 /**
@@ -93,15 +93,15 @@ public final class PixelNormalisation implements Serializable {
     }
 
     /**
-     * Writes a float image (0..255 scale) into {@code out} from {@code offset}, normalised. Whole
+     * Writes an image (0..255 scale) into {@code out} from {@code offset}, normalised. Whole
      * values (pixels that augmentation only moved) go through the lookup table, so they equal the
      * unaugmented path bit for bit; resampled values are computed (multiplications: this loop is
      * hot).
      */
-    void write(FloatImage image, float[] out, int offset) {
+    void write(ChwImage image, float[] out, int offset) {
         float[][] t = lookup();
         int plane = image.height() * image.width();
-        float[] data = image.data();
+        float[] data = image.values();
         for (int c = 0; c < image.channels(); c++) {
             float[] lut = t[c];
             double m = mean[c];

@@ -2,7 +2,7 @@ package io.vilspark.data.read;
 
 import java.util.SplittableRandom;
 
-import io.vilspark.image.FloatImage;
+import io.vilspark.image.ChwImage;
 
 /**
  * torchvision's RandomResizedCrop: up to ten tries at a crop of random area (fraction of the
@@ -19,7 +19,7 @@ final class RandomResizedCrop {
     record Window(int top, int left, int height, int width) {
     }
 
-    static FloatImage apply(FloatImage image, AugmentationConfig a, int outH, int outW, SplittableRandom rng) {
+    static ChwImage apply(ChwImage image, AugmentationConfig a, int outH, int outW, SplittableRandom rng) {
         Window w = sample(image.height(), image.width(), a.cropScaleMin(), a.cropScaleMax(), a.cropAspectMin(),
                 a.cropAspectMax(), rng);
         return image.resized(w.top(), w.left(), w.height(), w.width(), outH, outW);

@@ -1,6 +1,6 @@
 package io.vilspark.data.read;
 
-import io.vilspark.image.FloatImage;
+import io.vilspark.image.ChwImage;
 
 /**
  * The evaluation transform (torchvision Resize(int) + CenterCrop): scale the image so that it
@@ -12,12 +12,12 @@ final class ResizeCentreCrop {
     private ResizeCentreCrop() {
     }
 
-    static FloatImage apply(FloatImage image, int outH, int outW, double cropPct) {
+    static ChwImage apply(ChwImage image, int outH, int outW, double cropPct) {
         if (image.height() == outH && image.width() == outW) {
             return image;
         }
         int[] size = resizedSize(image.height(), image.width(), outH, outW, cropPct);
-        FloatImage resized = size[0] == image.height() && size[1] == image.width() ? image
+        ChwImage resized = size[0] == image.height() && size[1] == image.width() ? image
                 : image.resized(0, 0, image.height(), image.width(), size[0], size[1]);
         return centreCrop(resized, outH, outW);
     }
@@ -34,7 +34,7 @@ final class ResizeCentreCrop {
     }
 
     /** torchvision's centre: offsets rounded half to even. */
-    static FloatImage centreCrop(FloatImage image, int outH, int outW) {
+    static ChwImage centreCrop(ChwImage image, int outH, int outW) {
         int top = (int) Math.rint((image.height() - outH) / 2.0);
         int left = (int) Math.rint((image.width() - outW) / 2.0);
         return image.crop(top, left, outH, outW);

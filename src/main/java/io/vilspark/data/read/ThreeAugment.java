@@ -3,7 +3,7 @@ package io.vilspark.data.read;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
-import io.vilspark.image.FloatImage;
+import io.vilspark.image.ChwImage;
 
 /**
  * DeiT III's "3-augment": each image gets exactly one of grayscale (luma in every channel),
@@ -18,7 +18,7 @@ final class ThreeAugment {
     private ThreeAugment() {
     }
 
-    static FloatImage apply(FloatImage image, SplittableRandom rng) {
+    static ChwImage apply(ChwImage image, SplittableRandom rng) {
         return switch (rng.nextInt(3)) {
             case 0 -> grayscale(image);
             case 1 -> solarise(image);
@@ -26,27 +26,27 @@ final class ThreeAugment {
         };
     }
 
-    static FloatImage grayscale(FloatImage image) {
+    static ChwImage grayscale(ChwImage image) {
         float[] luma = image.luma();
-        float[] out = new float[image.data().length];
+        float[] out = new float[image.values().length];
         for (int c = 0; c < image.channels(); c++) {
             System.arraycopy(luma, 0, out, c * luma.length, luma.length);
         }
-        return new FloatImage(image.channels(), image.height(), image.width(), out);
+        return new ChwImage(image.channels(), image.height(), image.width(), out);
     }
 
-    static FloatImage solarise(FloatImage image) {
-        float[] out = image.data().clone();
+    static ChwImage solarise(ChwImage image) {
+        float[] out = image.values().clone();
         for (int i = 0; i < out.length; i++) {
             if (out[i] >= SOLARISE_THRESHOLD) {
                 out[i] = 255f - out[i];
             }
         }
-        return new FloatImage(image.channels(), image.height(), image.width(), out);
+        return new ChwImage(image.channels(), image.height(), image.width(), out);
     }
 
     /** Separable Gaussian, kernel cut at 3 sigma, borders extended with the edge pixel. */
-    static FloatImage blur(FloatImage image, double sigma) {
+    static ChwImage blur(ChwImage image, double sigma) {
         int radius = Math.max(1, (int) Math.ceil(3 * sigma));
         float[] k = new float[2 * radius + 1];
         double total = 0;
@@ -60,7 +60,7 @@ final class ThreeAugment {
         }
         int h = image.height();
         int w = image.width();
-        float[] in = image.data();
+        float[] in = image.values();
         float[] tmp = new float[in.length];
         float[] out = new float[in.length];
         float[] padded = new float[w + 2 * radius];
@@ -92,6 +92,6 @@ final class ThreeAugment {
                 }
             }
         }
-        return new FloatImage(image.channels(), h, w, out).clamp();
+        return new ChwImage(image.channels(), h, w, out).clamp();
     }
 }

@@ -2,7 +2,7 @@ package io.vilspark.data.read;
 
 import java.util.SplittableRandom;
 
-import io.vilspark.image.FloatImage;
+import io.vilspark.image.ChwImage;
 
 /**
  * Per-image training augmentation in the reference order: random resized crop (or the evaluation
@@ -28,8 +28,8 @@ final class TrainTransform implements ImageTransform {
     }
 
     @Override
-    public FloatImage apply(FloatImage image, SplittableRandom rng) {
-        FloatImage out = a.randomResizedCrop() ? RandomResizedCrop.apply(image, a, outH, outW, rng)
+    public ChwImage apply(ChwImage image, SplittableRandom rng) {
+        ChwImage out = a.randomResizedCrop() ? RandomResizedCrop.apply(image, a, outH, outW, rng)
                 : ResizeCentreCrop.apply(image, outH, outW, cropPct);
         if (a.horizontalFlip() > 0 && rng.nextDouble() < a.horizontalFlip()) {
             out = out.flipHorizontal();

@@ -209,9 +209,9 @@ class FolderTreePrepareTest {
         for (Map.Entry<String, byte[]> f : files.entrySet()) {
             ChwImage original = ImagePixels.toChw(ImageIO.read(new ByteArrayInputStream(f.getValue())));
             ChwImage expected = resizeCrop.apply(original.withChannels(3));
-            assertArrayEquals(expected.pixels(), layout.toImage(stored.get(f.getKey())), f.getKey());
+            assertArrayEquals(expected.toBytes(), layout.toImage(stored.get(f.getKey())), f.getKey());
             if (original.height() == 32 && original.width() == 32) {
-                assertArrayEquals(original.pixels(), layout.toImage(stored.get(f.getKey())), "unchanged " + f.getKey());
+                assertArrayEquals(original.toBytes(), layout.toImage(stored.get(f.getKey())), "unchanged " + f.getKey());
             }
         }
 

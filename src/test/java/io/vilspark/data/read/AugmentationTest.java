@@ -13,7 +13,7 @@ import java.util.Random;
 import java.util.SplittableRandom;
 
 import io.vilspark.data.PatchLayout;
-import io.vilspark.image.FloatImage;
+import io.vilspark.image.ChwImage;
 import io.vilspark.testing.InMemoryShards;
 import io.vilspark.testing.TestShards;
 import org.junit.jupiter.api.Test;
@@ -127,13 +127,13 @@ class AugmentationTest {
 
     @Test
     void bicubicResizeKeepsConstantsAndIsTheIdentityAtScaleOne() {
-        FloatImage flat = new FloatImage(1, 10, 14, filled(140, 77f));
-        FloatImage down = flat.resized(0, 0, 10, 14, 4, 5);
-        FloatImage up = flat.resized(2, 3, 5, 5, 13, 13);
-        for (float v : down.data()) {
+        ChwImage flat = new ChwImage(1, 10, 14, filled(140, 77f));
+        ChwImage down = flat.resized(0, 0, 10, 14, 4, 5);
+        ChwImage up = flat.resized(2, 3, 5, 5, 13, 13);
+        for (float v : down.values()) {
             assertEquals(77f, v, 1e-3);
         }
-        for (float v : up.data()) {
+        for (float v : up.values()) {
             assertEquals(77f, v, 1e-3);
         }
         float[] random = new float[3 * 9 * 11];
@@ -141,9 +141,9 @@ class AugmentationTest {
         for (int i = 0; i < random.length; i++) {
             random[i] = r.nextInt(256);
         }
-        FloatImage img = new FloatImage(3, 9, 11, random);
-        assertArrayEquals(random, img.resized(0, 0, 9, 11, 9, 11).data(), 0f);
-        assertArrayEquals(img.crop(2, 3, 5, 6).data(), img.resized(2, 3, 5, 6, 5, 6).data(), 0f);
+        ChwImage img = new ChwImage(3, 9, 11, random);
+        assertArrayEquals(random, img.resized(0, 0, 9, 11, 9, 11).values(), 0f);
+        assertArrayEquals(img.crop(2, 3, 5, 6).values(), img.resized(2, 3, 5, 6, 5, 6).values(), 0f);
         // a horizontal ramp halves to a ramp (antialiased downscale averages neighbours)
         float[] ramp = new float[8 * 16];
         for (int y = 0; y < 8; y++) {
@@ -151,7 +151,7 @@ class AugmentationTest {
                 ramp[y * 16 + x] = 10 * x;
             }
         }
-        FloatImage half = new FloatImage(1, 8, 16, ramp).resized(0, 0, 8, 16, 8, 8);
+        ChwImage half = new ChwImage(1, 8, 16, ramp).resized(0, 0, 8, 16, 8, 8);
         for (int x = 2; x < 6; x++) {
             assertEquals(20 * x + 5, half.get(0, 3, x), 1e-3, "interior of the ramp at x " + x);
         }
@@ -178,23 +178,23 @@ class AugmentationTest {
 
     @Test
     void colourJitterStaysInRangeAndEachBlendDoesWhatItSays() {
-        FloatImage grey = new FloatImage(3, 2, 2, filled(12, 100f));
+        ChwImage grey = new ChwImage(3, 2, 2, filled(12, 100f));
         ColorJitter.saturation(grey, 0.3f);
-        assertArrayEquals(filled(12, 100f), grey.data(), 1e-4f, "saturation leaves a grey image alone");
-        FloatImage img = new FloatImage(3, 2, 2, new float[] {0, 50, 100, 150, 10, 60, 110, 160, 20, 70, 120, 170});
-        FloatImage bright = new FloatImage(3, 2, 2, img.data().clone());
+        assertArrayEquals(filled(12, 100f), grey.values(), 1e-4f, "saturation leaves a grey image alone");
+        ChwImage img = new ChwImage(3, 2, 2, new float[] {0, 50, 100, 150, 10, 60, 110, 160, 20, 70, 120, 170});
+        ChwImage bright = new ChwImage(3, 2, 2, img.values().clone());
         ColorJitter.brightness(bright, 2f);
-        assertArrayEquals(new float[] {0, 100, 200, 255, 20, 120, 220, 255, 40, 140, 240, 255}, bright.data(), 1e-4f);
-        FloatImage flat = new FloatImage(3, 2, 2, img.data().clone());
+        assertArrayEquals(new float[] {0, 100, 200, 255, 20, 120, 220, 255, 40, 140, 240, 255}, bright.values(), 1e-4f);
+        ChwImage flat = new ChwImage(3, 2, 2, img.values().clone());
         ColorJitter.contrast(flat, 0f);
         float mean = 0;
         for (float v : img.luma()) {
             mean += v / 4;
         }
-        assertArrayEquals(filled(12, mean), flat.data(), 1e-3f, "contrast 0 gives the mean luma everywhere");
+        assertArrayEquals(filled(12, mean), flat.values(), 1e-3f, "contrast 0 gives the mean luma everywhere");
         SplittableRandom rng = new SplittableRandom(3);
         for (int i = 0; i < 50; i++) {
-            for (float v : ColorJitter.apply(img, 0.9, rng).data()) {
+            for (float v : ColorJitter.apply(img, 0.9, rng).values()) {
                 assertTrue(v >= 0 && v <= 255);
             }
         }
@@ -202,37 +202,37 @@ class AugmentationTest {
 
     @Test
     void threeAugmentOperations() {
-        FloatImage img = new FloatImage(3, 2, 2, new float[] {0, 127, 128, 255, 10, 60, 110, 160, 20, 70, 120, 170});
-        FloatImage gray = ThreeAugment.grayscale(img);
+        ChwImage img = new ChwImage(3, 2, 2, new float[] {0, 127, 128, 255, 10, 60, 110, 160, 20, 70, 120, 170});
+        ChwImage gray = ThreeAugment.grayscale(img);
         for (int i = 0; i < 4; i++) {
-            assertEquals(gray.data()[i], gray.data()[4 + i], 0f);
-            assertEquals(gray.data()[i], gray.data()[8 + i], 0f);
-            assertEquals(0.299f * img.data()[i] + 0.587f * img.data()[4 + i] + 0.114f * img.data()[8 + i], gray.data()[i], 1e-3f);
+            assertEquals(gray.values()[i], gray.values()[4 + i], 0f);
+            assertEquals(gray.values()[i], gray.values()[8 + i], 0f);
+            assertEquals(0.299f * img.values()[i] + 0.587f * img.values()[4 + i] + 0.114f * img.values()[8 + i], gray.values()[i], 1e-3f);
         }
         assertArrayEquals(new float[] {0, 127, 127, 0, 10, 60, 110, 95, 20, 70, 120, 85},
-                ThreeAugment.solarise(img).data(), 0f);
-        FloatImage flat = new FloatImage(1, 9, 9, filled(81, 42f));
-        assertArrayEquals(filled(81, 42f), ThreeAugment.blur(flat, 1.7).data(), 1e-3f);
+                ThreeAugment.solarise(img).values(), 0f);
+        ChwImage flat = new ChwImage(1, 9, 9, filled(81, 42f));
+        assertArrayEquals(filled(81, 42f), ThreeAugment.blur(flat, 1.7).values(), 1e-3f);
         float[] spike = new float[81];
         spike[40] = 255;
-        FloatImage blurred = ThreeAugment.blur(new FloatImage(1, 9, 9, spike), 1.0);
+        ChwImage blurred = ThreeAugment.blur(new ChwImage(1, 9, 9, spike), 1.0);
         assertTrue(blurred.get(0, 4, 4) < 255 && blurred.get(0, 4, 5) > 0 && blurred.get(0, 3, 3) > 0);
         double total = 0;
-        for (float v : blurred.data()) {
+        for (float v : blurred.values()) {
             total += v;
         }
         assertEquals(255, total, 0.5, "blur keeps the total");
         // every image of a batch gets exactly one of the three (seen over many images: all three occur)
         SplittableRandom rng = new SplittableRandom(8);
-        FloatImage colour = new FloatImage(3, 2, 2, new float[] {0, 200, 130, 255, 10, 60, 110, 160, 20, 70, 120, 170});
+        ChwImage colour = new ChwImage(3, 2, 2, new float[] {0, 200, 130, 255, 10, 60, 110, 160, 20, 70, 120, 170});
         boolean sawGray = false;
         boolean sawSolar = false;
         boolean sawBlur = false;
         for (int i = 0; i < 60; i++) {
-            float[] out = ThreeAugment.apply(colour, rng).data();
-            if (Arrays.equals(out, ThreeAugment.grayscale(colour).data())) {
+            float[] out = ThreeAugment.apply(colour, rng).values();
+            if (Arrays.equals(out, ThreeAugment.grayscale(colour).values())) {
                 sawGray = true;
-            } else if (Arrays.equals(out, ThreeAugment.solarise(colour).data())) {
+            } else if (Arrays.equals(out, ThreeAugment.solarise(colour).values())) {
                 sawSolar = true;
             } else {
                 sawBlur = true;
