@@ -22,7 +22,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class ArrayBytes implements Serializable {
     private static final long serialVersionUID = 1L;
-    private static final int CHUNK = 1 << 20;
+    private static final int CHUNK = 1 << 18; // under G1's humongous-object size at any region size
 
     private transient INDArray array;
 
