@@ -18,14 +18,20 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 class ArrayBytesTest {
 
-    private static INDArray roundTrip(INDArray array) throws IOException, ClassNotFoundException {
+    /** {@code value} through Java serialisation, as Spark carries broadcasts and task results. */
+    @SuppressWarnings("unchecked")
+    private static <T> T serialisedAndBack(T value) throws IOException, ClassNotFoundException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(new ArrayBytes(array));
+            out.writeObject(value);
         }
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-            return ((ArrayBytes) in.readObject()).array();
+            return (T) in.readObject();
         }
+    }
+
+    private static INDArray roundTrip(INDArray array) throws IOException, ClassNotFoundException {
+        return serialisedAndBack(new ArrayBytes(array)).array();
     }
 
     @Test
@@ -57,15 +63,7 @@ class ArrayBytesTest {
     void workersResultsTravelWithTheirArraysAndCounts() throws Exception {
         INDArray params = Nd4j.rand(DataType.FLOAT, 1, 1000);
         INDArray state = Nd4j.rand(DataType.FLOAT, 1, 2000);
-        RoundSums sent = RoundSums.ofWorker(params, state, 2.5, 4, 32);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(sent);
-        }
-        RoundSums got;
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-            got = (RoundSums) in.readObject();
-        }
+        RoundSums got = serialisedAndBack(RoundSums.ofWorker(params, state, 2.5, 4, 32));
         assertEquals(4, got.mostSteps());
         assertEquals(32, got.images());
         assertEquals(2.5, got.lossSum());
