@@ -57,15 +57,11 @@ final class ArrayBytes implements Serializable {
         }
         out.writeBoolean(ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN);
         ByteBuffer bytes = dense.data().asNio();
-        long left = dense.length() * dense.dataType().width();
-        byte[] chunk = new byte[(int) Math.min(CHUNK, left)];
         bytes.position(0);
-        while (left > 0) {
-            int n = (int) Math.min(chunk.length, left);
+        inChunks(dense.length() * dense.dataType().width(), (chunk, n) -> {
             bytes.get(chunk, 0, n);
             out.write(chunk, 0, n);
-            left -= n;
-        }
+        });
     }
 
     /** An array {@link #write} wrote, in memory outside any workspace; null if it wrote null. */
@@ -96,16 +92,27 @@ final class ArrayBytes implements Serializable {
             array = Nd4j.createUninitialized(type, shape, 'c');
         }
         ByteBuffer bytes = array.data().asNio();
-        long left = array.length() * type.width();
-        byte[] chunk = new byte[(int) Math.min(CHUNK, left)];
         bytes.position(0);
-        while (left > 0) {
-            int n = (int) Math.min(chunk.length, left);
+        inChunks(array.length() * type.width(), (chunk, n) -> {
             in.readFully(chunk, 0, n);
             bytes.put(chunk, 0, n);
+        });
+        return array;
+    }
+
+    /** One step of a bulk copy: moves the first {@code n} bytes of {@code chunk} on. */
+    private interface ChunkStep {
+        void move(byte[] chunk, int n) throws IOException;
+    }
+
+    /** Copies {@code length} bytes through one reused heap chunk, a step per chunk. */
+    private static void inChunks(long length, ChunkStep step) throws IOException {
+        byte[] chunk = new byte[(int) Math.min(CHUNK, length)];
+        for (long left = length; left > 0; ) {
+            int n = (int) Math.min(chunk.length, left);
+            step.move(chunk, n);
             left -= n;
         }
-        return array;
     }
 
     private void writeObject(ObjectOutputStream out) throws IOException {
