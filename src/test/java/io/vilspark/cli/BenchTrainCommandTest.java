@@ -29,8 +29,11 @@ class BenchTrainCommandTest {
         assertTrue(header >= 0, run::toString);
         int cores = Runtime.getRuntime().availableProcessors();
         for (int workers = 1; workers <= 2; workers++) {
-            Matcher m = ROW.matcher(lines.get(header + workers));
+            // each row, then its mean round split by Spark's task metrics
+            int row = header + 2 * workers - 1;
+            Matcher m = ROW.matcher(lines.get(row));
             assertTrue(m.matches(), () -> "a table row:\n" + run);
+            assertTrue(lines.get(row + 1).matches(" +a round: \\d+\\.\\d{3} s = Spark job .*"), run::toString);
             assertEquals(workers, Integer.parseInt(m.group(1)));
             assertEquals(Math.max(1, cores / workers), Integer.parseInt(m.group(2)), "native threads share the cores");
             assertEquals(2, Integer.parseInt(m.group(3)), "2 minibatches per worker, averaged after each: 2 rounds");
@@ -47,7 +50,7 @@ class BenchTrainCommandTest {
             assertTrue(fit > 0, "the workers spent time fitting: " + run);
             assertEquals(100, fit + averaging, 0.11, "fit and averaging shares add up to the wall time");
         }
-        assertTrue(lines.get(header + 3).matches("speed-up: \\d+\\.\\d\\dx \\(2 workers vs 1\\)"), run::toString);
+        assertTrue(lines.get(header + 5).matches("speed-up: \\d+\\.\\d\\dx \\(2 workers vs 1\\)"), run::toString);
     }
 
     @Test
