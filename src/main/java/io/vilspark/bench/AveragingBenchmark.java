@@ -111,11 +111,15 @@ public final class AveragingBenchmark {
             ParameterAveraging averaging = new ParameterAveraging(spark, recipe, hooks);
             RoundTimeline timeline = new RoundTimeline();
             spark.sparkContext().addSparkListener(timeline);
-            long t0 = System.nanoTime();
-            averaging.trainEpoch(graph, timed, "bench");
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            awaitEvents(timeline, plan.rounds(), workers);
-            spark.sparkContext().removeSparkListener(timeline);
+            double seconds;
+            try {
+                long t0 = System.nanoTime();
+                averaging.trainEpoch(graph, timed, "bench");
+                seconds = (System.nanoTime() - t0) / 1e9;
+                awaitEvents(timeline, plan.rounds(), workers);
+            } finally {
+                spark.sparkContext().removeSparkListener(timeline);
+            }
 
             WorkerFitTimer.Summary s = WorkerFitTimer.Summary.of(fits.value());
             if (s.rounds() != plan.rounds() || s.fewestWorkers() != workers) {

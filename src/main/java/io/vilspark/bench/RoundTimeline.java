@@ -26,7 +26,7 @@ public final class RoundTimeline extends SparkListener {
     private final List<TaskTimes> tasks = new ArrayList<>();
 
     /** Milliseconds of one finished task of a training job, as Spark measured them. */
-    private record TaskTimes(int job, long deserialise, long run, long serialiseResult, long wall) {
+    private record TaskTimes(long deserialise, long run, long wall) {
     }
 
     /**
@@ -73,8 +73,7 @@ public final class RoundTimeline extends SparkListener {
             return;
         }
         TaskInfo info = end.taskInfo();
-        tasks.add(new TaskTimes(job, m.executorDeserializeTime(), m.executorRunTime(), m.resultSerializationTime(),
-                info.finishTime() - info.launchTime()));
+        tasks.add(new TaskTimes(m.executorDeserializeTime(), m.executorRunTime(), info.finishTime() - info.launchTime()));
     }
 
     /** The training jobs that have ended, and the tasks of theirs seen so far. */
