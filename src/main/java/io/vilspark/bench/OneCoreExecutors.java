@@ -36,7 +36,11 @@ public final class OneCoreExecutors {
                 .set("spark.cores.max", Integer.toString(workers))
                 .set("spark.executor.memory", executorMemory)
                 .set("spark.executorEnv.OMP_NUM_THREADS", "1")
-                .set("spark.executorEnv.MALLOC_MMAP_THRESHOLD_", "65536")
+                // glibc's malloc keeps freed arrays for reuse, as jobs/native-env sets it
+                .set("spark.executorEnv.MALLOC_MMAP_THRESHOLD_", "33554432")
+                .set("spark.executorEnv.MALLOC_TRIM_THRESHOLD_", "17179869184")
+                .set("spark.executorEnv.MALLOC_TOP_PAD_", "1073741824")
+                .set("spark.executorEnv.MALLOC_ARENA_MAX", "2")
                 .set("spark.executor.extraJavaOptions", "-Dorg.bytedeco.javacpp.cachedir=" + cache
                         + " --add-modules=jdk.incubator.vector " + youngGeneration(executorMemory))
                 .set("spark.locality.wait", "0")

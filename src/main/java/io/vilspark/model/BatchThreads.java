@@ -21,7 +21,18 @@ public final class BatchThreads {
     /** A part smaller than this costs more in per-op overhead than its thread saves. */
     static final int MIN_ROWS_PER_PART = 4;
 
+    /**
+     * Forward activations one training pass may hold for its backward pass, counted as image tokens x
+     * model dim x sub-blocks: about four ViL-T images at 224 px, one ViL-B image, the demo's whole
+     * minibatch. A pass keeps every block's activations until its backward pass reaches them, so its
+     * memory grows with its images, while its speed per image stops growing at a few images
+     * (docs/performance.md).
+     */
+    static final long TRAINING_PASS_ACTIVATIONS = 1L << 22;
+
     private static volatile int threads = 1;
+    /** Most images per training pass; 0: from {@link #TRAINING_PASS_ACTIVATIONS} and the model. */
+    private static volatile int maxImagesPerTrainingPass;
     private static final Deque<ExecutorService> IDLE_THREADS = new ArrayDeque<>();
     private static final AtomicInteger THREAD_COUNT = new AtomicInteger();
 
@@ -43,6 +54,39 @@ public final class BatchThreads {
     /** Into how many parts a minibatch of {@code rows} is split. */
     static int partsFor(long rows) {
         return (int) Math.max(1, Math.min(threads, rows / MIN_ROWS_PER_PART));
+    }
+
+    /** Caps every later training pass at {@code n} images (0: the model's own cap, {@link #imagesPerTrainingPass}). */
+    public static void setMaxImagesPerTrainingPass(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("images per training pass must be at least 0, got " + n);
+        }
+        maxImagesPerTrainingPass = n;
+    }
+
+    /** Most images one training pass of {@code config} takes: its activations within {@link #TRAINING_PASS_ACTIVATIONS}. */
+    static int imagesPerTrainingPass(ViLConfig config) {
+        if (maxImagesPerTrainingPass > 0) {
+            return maxImagesPerTrainingPass;
+        }
+        long perImage = (long) config.sequenceLength() * config.dim() * 2L * config.depth();
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, TRAINING_PASS_ACTIVATIONS / perImage));
+    }
+
+    /**
+     * In how many waves, one after another, a training minibatch of {@code rows} runs: each wave is
+     * split over the threads with at most {@code perPass} images per part, so that a large minibatch
+     * needs the memory of a few images per thread instead of all of them. The waves' summed gradients
+     * are the whole minibatch's (no op mixes samples).
+     */
+    static int trainingWaves(long rows, int perPass) {
+        long perWave = (long) threads * perPass;
+        return (int) Math.max(1, (rows + perWave - 1) / perWave);
+    }
+
+    /** Parts of one training wave of {@code rows}: as {@link #partsFor}, and no part above {@code perPass} images. */
+    static int trainingPartsFor(long rows, int perPass) {
+        return (int) Math.min(threads, Math.max(partsFor(rows), (rows + perPass - 1) / perPass));
     }
 
     /**

@@ -128,7 +128,9 @@ final class PassMemory extends AbstractMemoryMgr {
         while (idleBytes > idleLimitBytes && oldest.hasNext()) {
             DataBuffer buffer = oldest.next();
             oldest.remove();
-            idle.get(key(buffer.dataType(), buffer.length())).remove(buffer);
+            // buffers enter both collections at their ends and leave the deque's other end when reused,
+            // so the oldest idle buffer is the first of its length (Deque.remove would compare contents)
+            idle.get(key(buffer.dataType(), buffer.length())).pollFirst();
             idleBytes -= bytes(buffer);
             if (buffer.closeable()) {
                 buffer.close();

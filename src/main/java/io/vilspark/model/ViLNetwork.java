@@ -114,7 +114,7 @@ public class ViLNetwork extends SameDiffOutputLayer {
 
     /**
      * The minibatch's parameter gradients, as the sum of its parts' (each part on its own thread and
-     * graph); the loss likewise.
+     * graph, in waves of at most a few images per thread: {@link BatchThreads#trainingWaves}); the loss likewise.
      */
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
@@ -125,16 +125,21 @@ public class ViLNetwork extends SameDiffOutputLayer {
         if (isEmpty(input)) {
             return emptyMinibatch(new ArrayList<>(paramTable.keySet()));
         }
-        List<GraphPool.LossAndGradient> results;
+        INDArray flat = null;
+        lastLoss = 0;
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            results = GraphPool.run(network(), dataType, paramTable, true, parts(placeholders(input, true, true), input.size(0)),
-                    GraphPool.Graph::lossAndGradient);
-        }
-        INDArray flat = results.get(0).flatGradient();
-        lastLoss = results.get(0).loss();
-        for (int i = 1; i < results.size(); i++) {
-            flat.addi(results.get(i).flatGradient());
-            lastLoss += results.get(i).loss();
+            long rows = input.size(0);
+            int perPass = BatchThreads.imagesPerTrainingPass(network().config());
+            for (Map<String, INDArray> wave : GraphPool.split(placeholders(input, true, true), rows,
+                    BatchThreads.trainingWaves(rows, perPass))) {
+                long waveRows = wave.get(INPUT_KEY).size(0);
+                for (GraphPool.LossAndGradient part : GraphPool.run(network(), dataType, paramTable, true,
+                        GraphPool.split(wave, waveRows, BatchThreads.trainingPartsFor(waveRows, perPass)),
+                        GraphPool.Graph::lossAndGradient)) {
+                    flat = flat == null ? part.flatGradient() : flat.addi(part.flatGradient());
+                    lastLoss += part.loss();
+                }
+            }
         }
         // the flat gradient follows the declaration order of the parameters (GraphPool.build)
         Gradient gradient = new DefaultGradient();

@@ -69,7 +69,10 @@ class ClusterLaunchersTest {
         assertTrue(cmd.startsWith(home.resolve("bin/spark-submit") + " --master spark://127.0.0.1:7077 "), cmd);
         assertTrue(cmd.contains(" --class io.vilspark.cli.VilCli "), cmd);
         assertTrue(cmd.contains(" --conf spark.executorEnv.OMP_NUM_THREADS=3 "), "from spark-defaults.conf: " + cmd);
-        assertTrue(cmd.contains(" --conf spark.executorEnv.MALLOC_MMAP_THRESHOLD_=65536 "), cmd);
+        for (String malloc : List.of("MALLOC_MMAP_THRESHOLD_=33554432", "MALLOC_TRIM_THRESHOLD_=17179869184",
+                "MALLOC_TOP_PAD_=1073741824", "MALLOC_ARENA_MAX=2")) {
+            assertTrue(cmd.contains(" --conf spark.executorEnv." + malloc + " "), malloc + ": " + cmd);
+        }
         assertTrue(cmd.contains(" --conf spark.executor.extraJavaOptions=-XX:+UseG1GC\\ "
                 + "-Dorg.bytedeco.javacpp.cachedir=/tmp/vil-javacpp\\ --add-modules=jdk.incubator.vector\\ -Xmn256m "),
                 "appended to the cluster's options, young generation a quarter of Spark's default 1g: " + cmd);
@@ -90,7 +93,8 @@ class ClusterLaunchersTest {
         String cmd = r.out().trim();
         assertTrue(cmd.contains(" --master yarn --executor-cores 4 "), cmd);
         assertFalse(cmd.contains("OMP_NUM_THREADS=4"), cmd);
-        assertFalse(cmd.contains("MALLOC_MMAP_THRESHOLD_=65536"), cmd);
+        assertFalse(cmd.contains("MALLOC_MMAP_THRESHOLD_=33554432"), cmd);
+        assertTrue(cmd.contains(" --conf spark.executorEnv.MALLOC_ARENA_MAX=2 "), "the settings the user left: " + cmd);
         assertTrue(cmd.contains(" --conf spark.executor.extraJavaOptions=-Dorg.bytedeco.javacpp.cachedir=/data/javacpp"
                 + "\\ --add-modules=jdk.incubator.vector\\ -Xmn256m "), cmd);
         // the user's driver options have both already: only theirs are passed
@@ -174,16 +178,21 @@ class ClusterLaunchersTest {
         assertTrue(ownYoung.startsWith("-Xmx2g -Xmn100m -") && !ownYoung.contains("-Xmn512m"), ownYoung);
     }
 
-    /** jobs/native-env (sourced by jobs/vil and jobs/local-cluster) sets glibc's mmap threshold unless the user did. */
+    /** jobs/native-env (sourced by jobs/vil and jobs/local-cluster) sets glibc's malloc to keep freed memory unless the user did. */
     @Test
-    void nativeEnvironmentSetsTheMallocThresholdUnlessSet() throws Exception {
-        String print = "source " + JOBS.resolve("native-env") + "; echo \"$MALLOC_MMAP_THRESHOLD_\"";
+    void nativeEnvironmentSetsTheMallocSettingsUnlessSet() throws Exception {
+        String print = "source " + JOBS.resolve("native-env")
+                + "; echo \"$MALLOC_MMAP_THRESHOLD_ $MALLOC_TRIM_THRESHOLD_ $MALLOC_TOP_PAD_ $MALLOC_ARENA_MAX\"";
         ProcessBuilder fresh = new ProcessBuilder("bash", "-c", print).redirectErrorStream(true);
-        fresh.environment().remove("MALLOC_MMAP_THRESHOLD_");
-        assertEquals("65536\n", output(fresh));
+        List.of("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_TOP_PAD_", "MALLOC_ARENA_MAX")
+                .forEach(fresh.environment()::remove);
+        assertEquals("33554432 17179869184 1073741824 2\n", output(fresh));
         ProcessBuilder own = new ProcessBuilder("bash", "-c", print).redirectErrorStream(true);
         own.environment().put("MALLOC_MMAP_THRESHOLD_", "131072");
-        assertEquals("131072\n", output(own));
+        own.environment().put("MALLOC_TRIM_THRESHOLD_", "1");
+        own.environment().put("MALLOC_TOP_PAD_", "2");
+        own.environment().put("MALLOC_ARENA_MAX", "8");
+        assertEquals("131072 1 2 8\n", output(own));
         for (String launcher : List.of("vil", "local-cluster")) {
             assertTrue(Files.readString(JOBS.resolve(launcher)).contains("source \"$root/jobs/native-env\""), launcher);
         }

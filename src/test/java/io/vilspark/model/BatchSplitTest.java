@@ -20,7 +20,8 @@ import org.nd4j.linalg.learning.config.Adam;
  * A minibatch split over threads ({@link BatchThreads}) computes what the whole minibatch does:
  * loss, parameter gradients, outputs and named activations, and the parameters after Adam steps,
  * to float32 rounding (relative to the largest value); also for parts of unequal size and with
- * drop path drawn once for the whole minibatch.
+ * drop path drawn once for the whole minibatch; also when a minibatch trains in waves of a few images per
+ * pass.
  */
 class BatchSplitTest {
     private static final ViLConfig CONFIG = ViLConfig.builder().dim(16).depth(2).patchSize(2).inputShape(1, 8, 8)
@@ -29,6 +30,7 @@ class BatchSplitTest {
     @AfterEach
     void wholeMinibatchesAgain() {
         BatchThreads.set(1);
+        BatchThreads.setMaxImagesPerTrainingPass(0);
     }
 
     private static ComputationGraph network(ViLConfig config) {
@@ -79,6 +81,33 @@ class BatchSplitTest {
             assertClose(whole.probabilities(), split.probabilities(), 1e-6, threads + " threads: probabilities");
         }
         assertTrue(whole.gradient().amaxNumber().doubleValue() > 0, "a gradient to compare");
+    }
+
+    @Test
+    void trainingInWavesOfFewImagesPerPassGivesTheWholeMinibatchsGradient() {
+        ComputationGraph graph = network(CONFIG);
+        DataSet data = data(23, 6);
+        Pass whole = pass(graph, data, 1);
+        BatchThreads.setMaxImagesPerTrainingPass(3);
+        BatchThreads.set(2);
+        assertEquals(4, BatchThreads.trainingWaves(23, 3), "waves of at most 2 x 3 images");
+        Pass waves = pass(graph, data, 2);
+        assertEquals(whole.score(), waves.score(), 1e-5 * Math.abs(whole.score()), "score");
+        assertClose(whole.gradient(), waves.gradient(), 1e-5, "gradient");
+        assertTrue(whole.gradient().amaxNumber().doubleValue() > 0, "a gradient to compare");
+    }
+
+    @Test
+    void aTrainingPassTakesAFewImagesOfALargeModelAndTheDemosWholeMinibatch() {
+        BatchThreads.set(2);
+        assertEquals(4, BatchThreads.imagesPerTrainingPass(io.vilspark.config.ModelConfigs.resolve("vil2-tiny", java.util.List.of())));
+        assertEquals(2, BatchThreads.imagesPerTrainingPass(io.vilspark.config.ModelConfigs.resolve("vil2-small", java.util.List.of())));
+        assertEquals(1, BatchThreads.imagesPerTrainingPass(io.vilspark.config.ModelConfigs.resolve("vil2-base", java.util.List.of())));
+        int demo = BatchThreads.imagesPerTrainingPass(io.vilspark.config.ModelConfigs.resolve("demo", java.util.List.of()));
+        assertEquals(1, BatchThreads.trainingWaves(128, demo), "the demo's minibatch of 128 in one wave");
+        assertEquals(4, BatchThreads.trainingWaves(32, 4), "ViL-T's minibatch of 32 in four waves of 2 x 4");
+        assertEquals(2, BatchThreads.trainingPartsFor(5, 3), "no part above 3 images");
+        assertEquals(1, BatchThreads.trainingPartsFor(3, 3));
     }
 
     @Test
