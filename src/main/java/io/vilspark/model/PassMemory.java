@@ -101,7 +101,7 @@ final class PassMemory extends AbstractMemoryMgr {
         if (kept.remove(array.getId()) || array.isEmpty() || array.data() == null || array.wasClosed()) {
             return;
         }
-        DataBuffer buffer = array.data();
+        DataBuffer buffer = ownerOf(array.data());
         long address = buffer.address();
         Integer others = extraHolders.get(address);
         if (others != null) {
@@ -121,6 +121,21 @@ final class PassMemory extends AbstractMemoryMgr {
         idleByAddress.put(address, buffer);
         idleBytes += bytes(buffer);
         freeOldest();
+    }
+
+    /**
+     * The buffer that holds {@code buffer}'s memory when {@code buffer} is a whole-length view of it. ND4J
+     * wraps an input's buffer in a new one for some views (reshapes among them); reusing the wrapper would
+     * wrap it again on the next pass, and every access walks the chain (the demo's steps slowed down
+     * pass by pass, to half their speed after a few hundred).
+     */
+    private static DataBuffer ownerOf(DataBuffer buffer) {
+        DataBuffer owner = buffer;
+        while (owner.underlyingDataBuffer() != null && owner.underlyingDataBuffer() != owner && owner.offset() == 0
+                && owner.underlyingDataBuffer().length() == owner.length()) {
+            owner = owner.underlyingDataBuffer();
+        }
+        return owner;
     }
 
     private void freeOldest() {

@@ -2,13 +2,17 @@ package io.vilspark.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /** A training pass's arrays: reused by length once released, shared buffers only after their last holder. */
 class PassMemoryTest {
@@ -65,5 +69,19 @@ class PassMemoryTest {
         assertEquals(60 * 4, memory.idleBytes());
         assertTrue(first.wasClosed());
         assertEquals(address(second), address(memory.allocate(false, DataType.FLOAT, 60)));
+    }
+
+    /** ND4J wraps a view's buffer around its input's; reusing the wrapper would grow a chain pass by pass. */
+    @Test
+    void aWrappingViewGivesBackTheBufferItWraps() {
+        PassMemory memory = new PassMemory(1L << 20);
+        INDArray array = memory.allocate(false, DataType.FLOAT, 12);
+        DataBuffer owner = array.data();
+        INDArray view = Nd4j.create(Nd4j.createBuffer(owner, 0, 12), new long[] {3, 4}, Nd4j.getStrides(new long[] {3, 4}, 'c'),
+                0, 'c', DataType.FLOAT);
+        assertNotSame(owner, view.data(), "ND4J wraps the buffer");
+        memory.release(view);
+        assertEquals(12 * 4, memory.idleBytes());
+        assertSame(owner, memory.allocate(false, DataType.FLOAT, 4, 3).data());
     }
 }
