@@ -59,8 +59,9 @@ final class BenchCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     Parallelism parallel;
 
-    @Option(names = "--warmup", defaultValue = "2", paramLabel = "W",
-            description = "Untimed iterations first (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "10", paramLabel = "W",
+            description = "Untimed iterations first: the JIT compiles the Java kernels and SameDiff's session code "
+                    + "over the first steps of a run (default: ${DEFAULT-VALUE}).")
     int warmup;
 
     @Option(names = "--iters", defaultValue = "5", paramLabel = "I",
