@@ -57,7 +57,7 @@ public final class BatchThreads {
     }
 
     /** Caps every later training pass at {@code n} images (0: the model's own cap, {@link #imagesPerTrainingPass}). */
-    public static void setMaxImagesPerTrainingPass(int n) {
+    static void setMaxImagesPerTrainingPass(int n) {
         if (n < 0) {
             throw new IllegalArgumentException("images per training pass must be at least 0, got " + n);
         }

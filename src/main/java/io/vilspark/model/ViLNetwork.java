@@ -130,8 +130,10 @@ public class ViLNetwork extends SameDiffOutputLayer {
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             long rows = input.size(0);
             int perPass = BatchThreads.imagesPerTrainingPass(network().config());
-            for (Map<String, INDArray> wave : GraphPool.split(placeholders(input, true, true), rows,
-                    BatchThreads.trainingWaves(rows, perPass))) {
+            int waves = BatchThreads.trainingWaves(rows, perPass);
+            Map<String, INDArray> minibatch = placeholders(input, true, true);
+            // one wave needs no copy of its own: splitting it into parts copies its rows anyway
+            for (Map<String, INDArray> wave : waves == 1 ? List.of(minibatch) : GraphPool.split(minibatch, rows, waves)) {
                 long waveRows = wave.get(INPUT_KEY).size(0);
                 for (GraphPool.LossAndGradient part : GraphPool.run(network(), dataType, paramTable, true,
                         GraphPool.split(wave, waveRows, BatchThreads.trainingPartsFor(waveRows, perPass)),
