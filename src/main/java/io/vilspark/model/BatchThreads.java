@@ -91,11 +91,10 @@ public final class BatchThreads {
 
     /**
      * {@code n} pass threads for one minibatch's parts, the most recently released first: a pass
-     * thread keeps a session per graph, each with its training pass's freed arrays kept for reuse
-     * ({@link PassMemory}), so passes should come back to the same few threads rather than spread over
-     * a pool (which doubled ViL-T's memory with one part on a two-thread pool). Concurrent callers
-     * (Spark tasks in one JVM) get threads of their own. Fixed threads, not the callers': a Spark
-     * task's thread (new for many tasks) would take its sessions along when it ends.
+     * thread keeps a session per graph it ran, so passes come back to the same few threads rather
+     * than spread over a pool. Concurrent callers (Spark tasks in one JVM) get threads of their own.
+     * Fixed threads, not the callers': a Spark task's thread (new for many tasks) would take its
+     * sessions along when it ends.
      */
     static List<ExecutorService> acquire(int n) {
         List<ExecutorService> threads = new ArrayList<>(n);

@@ -91,9 +91,9 @@ final class FixedGraphSession extends InferenceSession {
      * The reshape's input seen in the output's shape without a copy, or null where that is not
      * safe. SameDiff 1.0.0-M2.1 gives every op a new output array, so each reshape copied its input
      * (~500 per demo training pass, ~10% of its CPU time in memmove). A view shares the input's
-     * memory: only in a training pass, whose {@link PassMemory} reuses the shared buffer once both
-     * are released, not for an output the caller keeps, not for an input that is not a dense
-     * row-major array.
+     * memory: only in a pass whose {@link PassMemory} reuses the shared buffer once both are
+     * released, not for an output the caller keeps, not for an input that is not a dense row-major
+     * array.
      */
     private INDArray reshapedView(OpContext context) {
         if (!(getMmgr() instanceof PassMemory memory) || context.numInputArguments() < 1 || context.numOutputArguments() != 1) {

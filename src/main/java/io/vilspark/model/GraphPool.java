@@ -17,7 +17,6 @@ import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.array.SingleThreadArrayHolder;
 import org.nd4j.autodiff.samediff.internal.InferenceSession;
-import org.nd4j.autodiff.samediff.internal.memory.ArrayCacheMemoryMgr;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -82,17 +81,6 @@ final class GraphPool {
         }
     };
 
-    /**
-     * Bytes of freed arrays each training session keeps for reuse by later arrays of the same length
-     * (fresh allocations cost page faults; a pass frees and allocates the same lengths over and over).
-     */
-    private static final long PASS_IDLE_BYTES = Long.getLong("vil.pass.idle.bytes", 512L << 20);
-    /**
-     * Share of the off-heap limit each inference session may keep as cached arrays (SameDiff's
-     * default, 25% per session, adds up to gigabytes over a pool's graphs and threads).
-     */
-    private static final double INFERENCE_CACHE_FRACTION = 0.03;
-
     private GraphPool() {
     }
 
@@ -117,7 +105,7 @@ final class GraphPool {
                 borrowed.add(g != null ? g : build(layer, architecture));
                 bind(borrowed.get(i).graph(), params);
             }
-            return runParts(borrowed, parts, training, work);
+            return runParts(borrowed, parts, work);
         } finally {
             // in reverse, so that the next minibatch's part i gets this one's graph i (and pass thread i)
             for (int i = borrowed.size() - 1; i >= 0; i--) {
@@ -127,7 +115,7 @@ final class GraphPool {
     }
 
     /** Every part on its own pass thread (none on the caller's), results in part order. */
-    private static <T> List<T> runParts(List<Graph> graphs, List<Map<String, INDArray>> parts, boolean training,
+    private static <T> List<T> runParts(List<Graph> graphs, List<Map<String, INDArray>> parts,
                                         BiFunction<Graph, Map<String, INDArray>, T> work) {
         List<ExecutorService> threads = BatchThreads.acquire(parts.size());
         try {
@@ -135,7 +123,7 @@ final class GraphPool {
             for (int i = 0; i < parts.size(); i++) {
                 Graph graph = graphs.get(i);
                 Map<String, INDArray> part = parts.get(i);
-                futures.add(threads.get(i).submit(() -> training ? inPassMemory(graph, part, work) : inferring(graph, part, work)));
+                futures.add(threads.get(i).submit(() -> inPassMemory(graph, part, work)));
             }
             List<T> results = new ArrayList<>();
             for (Future<T> f : futures) {
@@ -170,33 +158,20 @@ final class GraphPool {
     }
 
     /**
-     * {@code work} with the graph's scratch arrays in a {@link PassMemory}: each array of the pass is
-     * freed for reuse as soon as no later op (forward or backward) needs it.
+     * {@code work} with the graph's scratch arrays in a {@link PassMemory}, outside every workspace: each
+     * array of the pass is freed for reuse as soon as no later op (forward or backward) needs it, while a
+     * workspace would hold every intermediate result until the pass ends (gigabytes for ViL-T at 224).
      */
     private static <T> T inPassMemory(Graph graph, Map<String, INDArray> part, BiFunction<Graph, Map<String, INDArray>, T> work) {
         long thread = Thread.currentThread().getId();
         for (SameDiff sd : new SameDiff[] {graph.graph(), graph.graph().getFunction(GRADIENT_FUNCTION)}) {
+            if (sd == null) {
+                continue;   // an inference graph has no gradient function
+            }
             InferenceSession session = sd.getSessions().computeIfAbsent(thread, id -> new FixedGraphSession(sd));
             if (!(session.getMmgr() instanceof PassMemory)) {
-                session.setMmgr(new PassMemory(PASS_IDLE_BYTES));
+                session.setMmgr(new PassMemory(IdleBuffers.SHARED));
             }
-        }
-        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            return work.apply(graph, part);
-        }
-    }
-
-    /**
-     * {@code work} without a workspace, each array released to a cache as soon as no later op needs
-     * it: a forward pass keeps little alive at once, while a workspace would hold every intermediate
-     * result until the pass ends (gigabytes for ViL-T at 224).
-     */
-    private static <T> T inferring(Graph graph, Map<String, INDArray> part, BiFunction<Graph, Map<String, INDArray>, T> work) {
-        SameDiff sd = graph.graph();
-        InferenceSession session = sd.getSessions().computeIfAbsent(Thread.currentThread().getId(),
-                id -> new FixedGraphSession(sd));
-        if (!(session.getMmgr() instanceof ArrayCacheMemoryMgr)) {
-            session.setMmgr(new ArrayCacheMemoryMgr(INFERENCE_CACHE_FRACTION, 1024, 2.0));
         }
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             return work.apply(graph, part);

@@ -1,10 +1,7 @@
 package io.vilspark.model;
 
-import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -16,30 +13,27 @@ import org.nd4j.linalg.api.shape.LongShapeDescriptor;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A training pass's arrays, each handed back as soon as SameDiff's use tracker finds that no later op
- * of the pass (forward or backward) reads it, and kept for reuse by the next array of the same length.
+ * A pass's arrays, each handed back as soon as SameDiff's use tracker finds that no later op of the
+ * pass (forward or backward) reads it, its buffer kept in {@link IdleBuffers} for reuse by the next
+ * array of the same length.
  *
  * <p>A workspace would keep every intermediate result of the pass until it ends: a ViL-T pass at 224
  * px keeps tens of thousands of arrays, most of them needed only by the next few ops. Reusing freed
  * buffers by length (every array here is dense, so a buffer serves any shape of its length) spares the
- * page faults of fresh allocations; buffers beyond {@code idleLimitBytes} are freed.
+ * page faults of fresh allocations.
  *
  * <p>Reshapes may run as views of their input ({@link FixedGraphSession}); such a buffer then has
  * several holders and is reused only once the last of them is released ({@link #share}).
  */
 final class PassMemory extends AbstractMemoryMgr {
-    private final long idleLimitBytes;
-    /** Idle buffers by (data type, length), and all of them oldest first for freeing. */
-    private final Map<String, ArrayDeque<DataBuffer>> idle = new HashMap<>();
-    private final LinkedHashMap<Long, DataBuffer> idleByAddress = new LinkedHashMap<>();
-    private long idleBytes;
+    private final IdleBuffers idle;
     /** Holders beyond the first of a buffer shared by reshape views, by buffer address. */
     private final Map<Long, Integer> extraHolders = new HashMap<>();
     /** Arrays handed out for the caller to keep (a pass's requested outputs): never views, never reused. */
     private final Set<Long> kept = new HashSet<>();
 
-    PassMemory(long idleLimitBytes) {
-        this.idleLimitBytes = idleLimitBytes;
+    PassMemory(IdleBuffers idle) {
+        this.idle = idle;
     }
 
     @Override
@@ -55,13 +49,10 @@ final class PassMemory extends AbstractMemoryMgr {
             }
             return out;
         }
-        ArrayDeque<DataBuffer> same = idle.get(key(dataType, length));
-        DataBuffer buffer = same == null ? null : same.pollLast();
+        DataBuffer buffer = idle.take(dataType, length);
         if (buffer == null) {
             return Nd4j.createUninitializedDetached(dataType, shape);
         }
-        idleByAddress.remove(buffer.address());
-        idleBytes -= bytes(buffer);
         return Nd4j.create(buffer, shape, Nd4j.getStrides(shape, 'c'), 0, 'c', dataType);
     }
 
@@ -113,14 +104,10 @@ final class PassMemory extends AbstractMemoryMgr {
             return;
         }
         // a reshape view of a whole buffer (offset 0, same length) may be its last holder
-        if (idleByAddress.containsKey(address) || array.offset() != 0 || array.isAttached()
-                || array.length() != buffer.length()) {
-            return;   // released twice, or not a whole buffer of its own: left to the garbage collector
+        if (array.offset() != 0 || array.isAttached() || array.length() != buffer.length()) {
+            return;   // not a whole buffer of its own: left to the garbage collector
         }
-        idle.computeIfAbsent(key(buffer.dataType(), buffer.length()), k -> new ArrayDeque<>()).addLast(buffer);
-        idleByAddress.put(address, buffer);
-        idleBytes += bytes(buffer);
-        freeOldest();
+        idle.give(buffer);   // once, if released twice
     }
 
     /**
@@ -138,45 +125,10 @@ final class PassMemory extends AbstractMemoryMgr {
         return owner;
     }
 
-    private void freeOldest() {
-        Iterator<DataBuffer> oldest = idleByAddress.values().iterator();
-        while (idleBytes > idleLimitBytes && oldest.hasNext()) {
-            DataBuffer buffer = oldest.next();
-            oldest.remove();
-            // buffers enter both collections at their ends and leave the deque's other end when reused,
-            // so the oldest idle buffer is the first of its length (Deque.remove would compare contents)
-            idle.get(key(buffer.dataType(), buffer.length())).pollFirst();
-            idleBytes -= bytes(buffer);
-            if (buffer.closeable()) {
-                buffer.close();
-            }
-        }
-    }
-
-    /** Bytes of idle buffers kept for reuse (for tests). */
-    long idleBytes() {
-        return idleBytes;
-    }
-
+    /** Forgets this session's bookkeeping; idle buffers stay in the JVM's store. */
     @Override
     public void close() {
-        for (DataBuffer buffer : idleByAddress.values()) {
-            if (buffer.closeable()) {
-                buffer.close();
-            }
-        }
-        idle.clear();
-        idleByAddress.clear();
-        idleBytes = 0;
         extraHolders.clear();
         kept.clear();
-    }
-
-    private static String key(DataType dataType, long length) {
-        return dataType.name() + ":" + length;
-    }
-
-    private static long bytes(DataBuffer buffer) {
-        return buffer.length() * buffer.getElementSize();
     }
 }

@@ -80,14 +80,14 @@ class FixedGraphSessionTest {
     }
 
     @Test
-    void reshapesInATrainingPassAreViewsAndComputeAsSameDiff() {
+    void reshapesInAPassMemoryAreViewsAndComputeAsSameDiff() {
         SameDiff plain = reshapeGraph();
         SameDiff fixed = reshapeGraph();
         ReshapeAddresses addresses = new ReshapeAddresses();
         fixed.addListeners(addresses);
         FixedGraphSession session = new FixedGraphSession(fixed);
-        PassMemory memory = new PassMemory(1L << 30);
-        session.setMmgr(memory);
+        IdleBuffers idle = new IdleBuffers(1L << 30);
+        session.setMmgr(new PassMemory(idle));
         fixed.getSessions().put(Thread.currentThread().getId(), session);
 
         for (long pass = 2; pass < 5; pass++) {
@@ -101,9 +101,9 @@ class FixedGraphSessionTest {
         assertEquals(6, addresses.seen.size());
         assertEquals(3, shared);
         // the pass's arrays went back for reuse once it ended (tanh's, shared with its view, among them)
-        assertTrue(memory.idleBytes() > 0);
+        assertTrue(idle.bytes() > 0);
 
-        // with a memory manager that reuses released arrays by shape (inference passes), every reshape copies
+        // with SameDiff's own memory manager, every reshape copies
         SameDiff cached = reshapeGraph();
         ReshapeAddresses copies = new ReshapeAddresses();
         cached.addListeners(copies);
