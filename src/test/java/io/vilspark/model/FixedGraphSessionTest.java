@@ -102,6 +102,13 @@ class FixedGraphSessionTest {
         assertEquals(3, shared);
         // the pass's arrays went back for reuse once it ended (tanh's, shared with its view, among them)
         assertTrue(idle.bytes() > 0);
+        // the ids of released arrays are remembered for one pass only, not pass after pass
+        int afterOnePass = session.releasedIdsKept();
+        assertTrue(afterOnePass > 0);
+        for (long pass = 5; pass < 9; pass++) {
+            fixed.output(input(pass), "c", "r34");
+        }
+        assertEquals(afterOnePass, session.releasedIdsKept());
 
         // with SameDiff's own memory manager, every reshape copies
         SameDiff cached = reshapeGraph();
