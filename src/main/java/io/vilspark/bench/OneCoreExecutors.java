@@ -43,7 +43,8 @@ public final class OneCoreExecutors {
                 .set("spark.executorEnv.MALLOC_ARENA_MAX", "2")
                 .set("spark.executor.extraJavaOptions", "-Dorg.bytedeco.javacpp.cachedir=" + cache
                         + " --add-modules=jdk.incubator.vector -XX:G1PeriodicGCInterval=3000"
-                        + " -XX:MinHeapFreeRatio=15 -XX:MaxHeapFreeRatio=40 " + youngGeneration(executorMemory))
+                        + " -XX:MinHeapFreeRatio=15 -XX:MaxHeapFreeRatio=40 -Dorg.bytedeco.javacpp.maxPhysicalBytes=0 "
+                        + youngGeneration(executorMemory))
                 .set("spark.locality.wait", "0")
                 // every worker's executor up before the first round, so no task waits for a core another holds
                 .set("spark.scheduler.minRegisteredResourcesRatio", "1.0")

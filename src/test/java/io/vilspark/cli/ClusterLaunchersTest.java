@@ -74,10 +74,10 @@ class ClusterLaunchersTest {
             assertTrue(cmd.contains(" --conf spark.executorEnv." + malloc + " "), malloc + ": " + cmd);
         }
         assertTrue(cmd.contains(" --conf spark.executor.extraJavaOptions=-XX:+UseG1GC\\ "
-                + "-Dorg.bytedeco.javacpp.cachedir=/tmp/vil-javacpp\\ --add-modules=jdk.incubator.vector\\ -XX:G1PeriodicGCInterval=3000\\ -XX:MinHeapFreeRatio=15\\ -XX:MaxHeapFreeRatio=40\\ -Xmn256m "),
+                + "-Dorg.bytedeco.javacpp.cachedir=/tmp/vil-javacpp\\ --add-modules=jdk.incubator.vector\\ -XX:G1PeriodicGCInterval=3000\\ -XX:MinHeapFreeRatio=15\\ -XX:MaxHeapFreeRatio=40\\ -Dorg.bytedeco.javacpp.maxPhysicalBytes=0\\ -Xmn256m "),
                 "appended to the cluster's options, young generation a quarter of Spark's default 1g: " + cmd);
         assertTrue(cmd.contains(" --conf spark.driver.extraJavaOptions=-Dorg.bytedeco.javacpp.cachedir=/tmp/vil-javacpp"
-                + "\\ --add-modules=jdk.incubator.vector\\ -XX:G1PeriodicGCInterval=3000\\ -XX:MinHeapFreeRatio=15\\ -XX:MaxHeapFreeRatio=40 "), cmd);
+                + "\\ --add-modules=jdk.incubator.vector\\ -XX:G1PeriodicGCInterval=3000\\ -XX:MinHeapFreeRatio=15\\ -XX:MaxHeapFreeRatio=40\\ -Dorg.bytedeco.javacpp.maxPhysicalBytes=0 "), cmd);
         assertTrue(cmd.matches(".* \\S*/target/vil-spark-[^ ]+-job\\.jar train --data hdfs:///fm --out hdfs:///runs/1$"), cmd);
     }
 
@@ -87,7 +87,7 @@ class ClusterLaunchersTest {
         Run r = run(Map.of("SPARK_HOME", home.toString(), "VIL_SUBMIT_OPTS", "--master yarn",
                         "VIL_JAVACPP_CACHE", "/data/javacpp"), "submit", "--dry-run", "--cuda", "--executor-cores", "4",
                 "--conf", "spark.executorEnv.OMP_NUM_THREADS=2", "--conf", "spark.executorEnv.MALLOC_MMAP_THRESHOLD_=1048576", "--conf",
-                "spark.driver.extraJavaOptions=-Dorg.bytedeco.javacpp.cachedir=/x --add-modules=jdk.incubator.vector -XX:G1PeriodicGCInterval=9000 -XX:MaxHeapFreeRatio=50",
+                "spark.driver.extraJavaOptions=-Dorg.bytedeco.javacpp.cachedir=/x --add-modules=jdk.incubator.vector -XX:G1PeriodicGCInterval=9000 -XX:MaxHeapFreeRatio=50 -Dorg.bytedeco.javacpp.maxphysicalbytes=32g",
                 "--", "prepare", "--input", "in");
         assertEquals(0, r.code(), r.out());
         String cmd = r.out().trim();
@@ -96,8 +96,8 @@ class ClusterLaunchersTest {
         assertFalse(cmd.contains("MALLOC_MMAP_THRESHOLD_=33554432"), cmd);
         assertTrue(cmd.contains(" --conf spark.executorEnv.MALLOC_ARENA_MAX=2 "), "the settings the user left: " + cmd);
         assertTrue(cmd.contains(" --conf spark.executor.extraJavaOptions=-Dorg.bytedeco.javacpp.cachedir=/data/javacpp"
-                + "\\ --add-modules=jdk.incubator.vector\\ -XX:G1PeriodicGCInterval=3000\\ -XX:MinHeapFreeRatio=15\\ -XX:MaxHeapFreeRatio=40\\ -Xmn256m "), cmd);
-        // the user's driver options have all four already: only theirs are passed
+                + "\\ --add-modules=jdk.incubator.vector\\ -XX:G1PeriodicGCInterval=3000\\ -XX:MinHeapFreeRatio=15\\ -XX:MaxHeapFreeRatio=40\\ -Dorg.bytedeco.javacpp.maxPhysicalBytes=0\\ -Xmn256m "), cmd);
+        // the user's driver options have all five already: only theirs are passed
         assertEquals(1, cmd.split("spark.driver.extraJavaOptions=", -1).length - 1, cmd);
         assertTrue(cmd.contains(" --name vil\\ prepare "), cmd);
         assertTrue(cmd.matches(".*-job-cuda\\.jar prepare --input in$"), cmd);
@@ -150,10 +150,10 @@ class ClusterLaunchersTest {
     void submitSizesTheExecutorsYoungGenerationFromTheirMemory() throws Exception {
         Path home = sparkHome("spark.executor.memory 1536m\n");
         String fromDefaults = run(Map.of("SPARK_HOME", home.toString()), "submit", "--dry-run", "train").out();
-        assertTrue(fromDefaults.contains("--add-modules=jdk.incubator.vector\\ -XX:G1PeriodicGCInterval=3000\\ -XX:MinHeapFreeRatio=15\\ -XX:MaxHeapFreeRatio=40\\ -Xmn384m "), fromDefaults);
+        assertTrue(fromDefaults.contains("--add-modules=jdk.incubator.vector\\ -XX:G1PeriodicGCInterval=3000\\ -XX:MinHeapFreeRatio=15\\ -XX:MaxHeapFreeRatio=40\\ -Dorg.bytedeco.javacpp.maxPhysicalBytes=0\\ -Xmn384m "), fromDefaults);
         String fromOption = run(Map.of("SPARK_HOME", home.toString()), "submit", "--dry-run", "--executor-memory", "6G",
                 "train").out();
-        assertTrue(fromOption.contains("--add-modules=jdk.incubator.vector\\ -XX:G1PeriodicGCInterval=3000\\ -XX:MinHeapFreeRatio=15\\ -XX:MaxHeapFreeRatio=40\\ -Xmn512m "), fromOption);
+        assertTrue(fromOption.contains("--add-modules=jdk.incubator.vector\\ -XX:G1PeriodicGCInterval=3000\\ -XX:MinHeapFreeRatio=15\\ -XX:MaxHeapFreeRatio=40\\ -Dorg.bytedeco.javacpp.maxPhysicalBytes=0\\ -Xmn512m "), fromOption);
         String own = run(Map.of("SPARK_HOME", home.toString()), "submit", "--dry-run", "--executor-memory", "6g", "--conf",
                 "spark.executor.extraJavaOptions=-XX:NewSize=900m", "train").out();
         assertFalse(own.contains("-Xmn"), own);
@@ -172,7 +172,7 @@ class ClusterLaunchersTest {
         Map<String, String> env = new java.util.HashMap<>(Map.of("PATH", bin + ":" + System.getenv("PATH"),
                 "VIL_CLASSPATH", "/nowhere", "JAVA_OPTS", ""));
         String plain = run(env, "vil", "--help").out();
-        assertTrue(plain.startsWith("-Xmx8g -Xmn512m -XX:G1PeriodicGCInterval=3000 -XX:MinHeapFreeRatio=15 -XX:MaxHeapFreeRatio=40 "), plain);
+        assertTrue(plain.startsWith("-Xmx8g -Xmn512m -XX:G1PeriodicGCInterval=3000 -XX:MinHeapFreeRatio=15 -XX:MaxHeapFreeRatio=40 -Dorg.bytedeco.javacpp.maxPhysicalBytes=0 "), plain);
         env.put("JAVA_OPTS", "-Xmx12g -Dx=1 -Xmx1g");
         String ownHeap = run(env, "vil", "--help").out();
         assertTrue(ownHeap.startsWith("-Xmx12g -Dx=1 -Xmx1g -Xmn256m "), "the JVM takes the last -Xmx: " + ownHeap);
