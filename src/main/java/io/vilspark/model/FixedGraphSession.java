@@ -58,8 +58,8 @@ final class FixedGraphSession extends InferenceSession {
     /**
      * Starts a pass: the session and its {@link PassMemory} forget the previous pass's bookkeeping.
      * SameDiff 1.0.0-M2.1 records the id of every array it releases, to release none twice, and never
-     * forgets one: a demo training run's sessions held millions of them after an epoch, hundreds of
-     * megabytes of heap. Ids are never reused and no array outlives its pass in the session, so the
+     * forgets one: a demo training run's sessions would hold millions of them after an epoch, hundreds
+     * of megabytes of heap. Ids are never reused and no array outlives its pass in the session, so the
      * previous passes' ids are not needed.
      */
     @Override

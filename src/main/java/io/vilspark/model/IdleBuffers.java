@@ -16,8 +16,8 @@ import org.nd4j.linalg.api.buffer.DataType;
  *
  * <p>One store, not one per session: a session belongs to a (graph, thread) pair, and the pairs change
  * whenever concurrent passes (a validation's Spark tasks) take other pass threads. Stores per session
- * each filled up to their own limit and were never emptied, so a long training run's native memory grew
- * epoch after epoch.
+ * would each fill up to their own limit and never empty, so a long training run's native memory would
+ * grow epoch after epoch.
  */
 final class IdleBuffers {
     /**

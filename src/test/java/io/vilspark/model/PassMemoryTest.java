@@ -91,8 +91,8 @@ class PassMemoryTest {
 
     /**
      * Every session takes from and gives to one store: a buffer one session freed serves another's next
-     * array, and the store's limit holds for all of them together (stores per session each filled up to
-     * their own limit, and concurrent passes kept adding sessions).
+     * array, and the store's limit holds for all of them together (stores per session would each fill up
+     * to their own limit, and concurrent passes keep adding sessions).
      */
     @Test
     void sessionsShareOneStoreWithinOneLimit() {
