@@ -73,18 +73,6 @@ final class IdleBuffers {
         return bytes;
     }
 
-    /** Frees every idle buffer. */
-    synchronized void clear() {
-        for (DataBuffer buffer : byAddress.values()) {
-            if (buffer.closeable()) {
-                buffer.close();
-            }
-        }
-        byLength.clear();
-        byAddress.clear();
-        bytes = 0;
-    }
-
     private static String key(DataType dataType, long length) {
         return dataType.name() + ":" + length;
     }

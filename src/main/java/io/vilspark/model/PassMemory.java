@@ -125,7 +125,7 @@ final class PassMemory extends AbstractMemoryMgr {
         return owner;
     }
 
-    /** Forgets this session's bookkeeping; idle buffers stay in the JVM's store. */
+    /** Clears this session's bookkeeping; the idle buffers belong to the JVM's store, which other sessions use. */
     @Override
     public void close() {
         extraHolders.clear();
