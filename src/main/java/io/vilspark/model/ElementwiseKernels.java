@@ -8,7 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How a graph computes its element-wise hot spots (SiLU, the mLSTM's decayed scores and running
+ * How a graph computes its element-wise hot spots and its products of stacked matrices (SiLU, the mLSTM's decayed scores and running
  * maxima, per-channel biases and scales, layer norms, the residual with the down-projection's bias,
  * the depthwise conv of {@link DepthwiseConv}): with ND4J's ops, or with fused Java ops ({@link
  * JavaKernelOp}) that only the graphs' own session ({@link FixedGraphSession}) runs. The Java ops
@@ -32,7 +32,7 @@ public final class ElementwiseKernels {
                 new DecayedScoresOp(), new DecayedScoresGradientOp(), new RunningMaxOp(), new RunningMaxGradientOp(),
                 new RowBiasOp(), new RowSumsOp(), new RowScaleOp(), new RowScaleGradientOp(),
                 new StandardizeRowsOp(), new StandardizeRowsGradientOp(), new ResidualWithBiasOp(), new ColumnSumsOp(),
-                new DepthwiseConvOp(), new DepthwiseConvGradientOp()}) {
+                new DepthwiseConvOp(), new DepthwiseConvGradientOp(), new BatchedMatmulOp()}) {
             JavaKernelOp.register(op);
         }
     }
@@ -86,6 +86,15 @@ public final class ElementwiseKernels {
     @Override
     public String toString() {
         return java ? "Java kernels" : "ND4J ops";
+    }
+
+    /**
+     * {@code op(a[x]) @ op(b[x])} for stacks of matrices {@code [X, rows, cols]}, {@code op} an optional
+     * transpose (the cell's per-head products, the headwise projections).
+     */
+    SDVariable batchedMatmul(SameDiff sd, SDVariable a, SDVariable b, boolean transposeA, boolean transposeB) {
+        return java ? new BatchedMatmulOp(sd, a, b, transposeA, transposeB).outputVariable()
+                : sd.mmul(a, b, transposeA, transposeB, false);
     }
 
     /** {@code x * sigmoid(x)}. */

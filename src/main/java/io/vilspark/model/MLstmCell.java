@@ -68,12 +68,12 @@ public final class MLstmCell {
         // rounding i_j - cum_j on its own (cum grows large; an error per column would not cancel in
         // the normalised output, one per row does)
         SDVariable rowMax = cum.add(kernels.runningMax(sd, igatePreact.sub(cum), seqLen, reverse));   // [X, S]
-        ElementwiseKernels.DecayedScores c = kernels.decayedScores(sd, sd.mmul(q, kScaled, false, true, false),
+        ElementwiseKernels.DecayedScores c = kernels.decayedScores(sd, kernels.batchedMatmul(sd, q, kScaled, false, true),
                 cum.sub(rowMax), cum, igatePreact, seqLen, reverse);                          // [X, S, S]
         SDVariable normaliser = sd.math().max(sd.math().abs(c.rowSums()), sd.math().exp(rowMax.reshape(-1, seqLen, 1).neg()))
                 .add(EPS);
         // (C / n) @ v as (C @ v) / n: the division touches DH columns instead of S
-        return new Parts(sd.mmul(c.scores(), v), normaliser);
+        return new Parts(kernels.batchedMatmul(sd, c.scores(), v, false, false), normaliser);
     }
 
     /**
@@ -121,7 +121,7 @@ public final class MLstmCell {
         SDVariable w = g.sub(b).add(igC);                                                    // [Y, L]
         SDVariable wMax = kernels.runningMax(sd, w, l, false).get(SDIndex.all(), SDIndex.interval(l - 1, l)); // [Y, 1]
         SDVariable kw = k3.mul(spread(sd, sd.math().exp(w.sub(wMax)), l, dh, dt));          // [Y, L, DH]
-        SDVariable cLocal = sd.mmul(kw, v3, true, false, false);                             // [Y, DH, DH]
+        SDVariable cLocal = kernels.batchedMatmul(sd, kw, v3, true, false);                             // [Y, DH, DH]
         SDVariable nLocal = l == 1 ? kw.reshape(-1, dh) : kw.sum(1);                                                       // [Y, DH]
 
         // between chunks: G inclusive (own chunk counted), Gex exclusive cumulative chunk totals
@@ -141,18 +141,18 @@ public final class MLstmCell {
         SDVariable logW = logWRaw.sub(stateMax3);
         SDVariable stateMax = stateMax3.reshape(-1, nc);                                     // [X, NC]
         SDVariable chunkDecay = sd.math().exp(logW);
-        SDVariable cState = sd.mmul(chunkDecay, cLocal.reshape(-1, nc, (long) dh * dh)).reshape(-1, dh, dh); // [Y, DH, DH]
-        SDVariable nState = sd.mmul(chunkDecay, nLocal.reshape(-1, nc, dh)).reshape(-1, dh, 1);          // [Y, DH, 1]
+        SDVariable cState = kernels.batchedMatmul(sd, chunkDecay, cLocal.reshape(-1, nc, (long) dh * dh), false, false).reshape(-1, dh, dh); // [Y, DH, DH]
+        SDVariable nState = kernels.batchedMatmul(sd, chunkDecay, nLocal.reshape(-1, nc, dh), false, false).reshape(-1, dh, 1);          // [Y, DH, 1]
 
         // the true row max m_t = max(b_t + M_k, intra-chunk max)
         SDVariable bm = b.add(stateMax.reshape(-1, 1));                                      // [Y, L]
         SDVariable m = sd.math().max(bm, mIntra);
         SDVariable interScale = sd.math().exp(bm.sub(m));                                    // [Y, L]
-        SDVariable numInter = sd.mmul(q3, cState).mul(spread(sd, interScale, l, dh, dt));    // [Y, L, DH]
-        SDVariable bInter = sd.mmul(q3, nState).reshape(-1, l).mul(interScale);              // [Y, L]
-        ElementwiseKernels.DecayedScores c = kernels.decayedScores(sd, sd.mmul(q3, k3, false, true, false),
+        SDVariable numInter = kernels.batchedMatmul(sd, q3, cState, false, false).mul(spread(sd, interScale, l, dh, dt));    // [Y, L, DH]
+        SDVariable bInter = kernels.batchedMatmul(sd, q3, nState, false, false).reshape(-1, l).mul(interScale);              // [Y, L]
+        ElementwiseKernels.DecayedScores c = kernels.decayedScores(sd, kernels.batchedMatmul(sd, q3, k3, false, true),
                 b.sub(m), b, igC, l, reverse);                                               // [Y, L, L]
-        SDVariable numerator = numInter.add(sd.mmul(c.scores(), v3)).reshape(-1, padded, dh);
+        SDVariable numerator = numInter.add(kernels.batchedMatmul(sd, c.scores(), v3, false, false)).reshape(-1, padded, dh);
         SDVariable normaliser = sd.math().max(sd.math().abs(bInter.add(c.rowSums().reshape(-1, l))), sd.math().exp(m.neg())).add(EPS)
                 .reshape(-1, padded, 1);
         if (pad > 0) {

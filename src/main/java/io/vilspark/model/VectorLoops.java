@@ -42,6 +42,111 @@ final class VectorLoops {
         v.intoByteBuffer(b, 4 * index, ORDER);
     }
 
+    /** Floats per vector. */
+    static int lanes() {
+        return LANES;
+    }
+
+    /**
+     * {@code c [m, np] = a [m, k] @ b [k, np]} on Java arrays, row-major, {@code np} a multiple of the
+     * lanes: blocks of 4 rows by 2 vectors of columns, 8 accumulators kept in registers over the whole
+     * inner loop, each {@code a} element broadcast once per block.
+     */
+    static void matmul(float[] a, float[] b, float[] c, int m, int k, int np) {
+        int i = 0;
+        for (; i + 4 <= m; i += 4) {
+            int j = 0;
+            for (; j + 2 * LANES <= np; j += 2 * LANES) {
+                matmulBlock4x2(a, b, c, i, j, k, np);
+            }
+            for (; j < np; j += LANES) {
+                for (int r = i; r < i + 4; r++) {
+                    matmulRowVector(a, b, c, r, j, k, np);
+                }
+            }
+        }
+        for (; i < m; i++) {
+            for (int j = 0; j < np; j += LANES) {
+                matmulRowVector(a, b, c, i, j, k, np);
+            }
+        }
+    }
+
+    /**
+     * {@code c [m, n] = a [m, k] @ b [n, k]^T} on Java arrays, row-major, as dot products of rows: for
+     * long rows and few of them (a weight's gradient over all tokens), where {@link #matmul} would need
+     * {@code b} transposed and its columns padded to whole vectors.
+     */
+    static void matmulTransposedB(float[] a, float[] b, float[] c, int m, int k, int n) {
+        int bound = F.loopBound(k);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                FloatVector s0 = FloatVector.zero(F);
+                FloatVector s1 = s0;
+                int p = 0;
+                for (; p + 2 * LANES <= bound; p += 2 * LANES) {
+                    s0 = FloatVector.fromArray(F, a, i * k + p).fma(FloatVector.fromArray(F, b, j * k + p), s0);
+                    s1 = FloatVector.fromArray(F, a, i * k + p + LANES).fma(FloatVector.fromArray(F, b, j * k + p + LANES), s1);
+                }
+                for (; p < bound; p += LANES) {
+                    s0 = FloatVector.fromArray(F, a, i * k + p).fma(FloatVector.fromArray(F, b, j * k + p), s0);
+                }
+                float sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
+                for (; p < k; p++) {
+                    sum += a[i * k + p] * b[j * k + p];
+                }
+                c[i * n + j] = sum;
+            }
+        }
+    }
+
+    private static void matmulBlock4x2(float[] a, float[] b, float[] c, int i, int j, int k, int np) {
+        FloatVector c00 = FloatVector.zero(F);
+        FloatVector c01 = c00;
+        FloatVector c10 = c00;
+        FloatVector c11 = c00;
+        FloatVector c20 = c00;
+        FloatVector c21 = c00;
+        FloatVector c30 = c00;
+        FloatVector c31 = c00;
+        int a0 = i * k;
+        for (int p = 0; p < k; p++) {
+            int bp = p * np + j;
+            FloatVector b0 = FloatVector.fromArray(F, b, bp);
+            FloatVector b1 = FloatVector.fromArray(F, b, bp + LANES);
+            FloatVector x = FloatVector.broadcast(F, a[a0 + p]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(F, a[a0 + k + p]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(F, a[a0 + 2 * k + p]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(F, a[a0 + 3 * k + p]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+        }
+        int c0 = i * np + j;
+        c00.intoArray(c, c0);
+        c01.intoArray(c, c0 + LANES);
+        c10.intoArray(c, c0 + np);
+        c11.intoArray(c, c0 + np + LANES);
+        c20.intoArray(c, c0 + 2 * np);
+        c21.intoArray(c, c0 + 2 * np + LANES);
+        c30.intoArray(c, c0 + 3 * np);
+        c31.intoArray(c, c0 + 3 * np + LANES);
+    }
+
+    private static void matmulRowVector(float[] a, float[] b, float[] c, int i, int j, int k, int np) {
+        FloatVector sum = FloatVector.zero(F);
+        int a0 = i * k;
+        for (int p = 0; p < k; p++) {
+            sum = FloatVector.broadcast(F, a[a0 + p]).fma(FloatVector.fromArray(F, b, p * np + j), sum);
+        }
+        sum.intoArray(c, i * np + j);
+    }
+
     /** {@code y = x * sigmoid(x)} over {@code n} elements. */
     static void silu(ByteBuffer x, ByteBuffer y, int n) {
         int i = 0;

@@ -242,7 +242,7 @@ final class ViLBlock {
                                        ElementwiseKernels kernels) {
         long channels = w.getShape()[0] * blockSize;
         SDVariable ws = scale == 1.0 ? w : w.mul(scale);
-        SDVariable y = sd.mmul(ws, x.reshape(channels / blockSize, blockSize, -1)).reshape(channels, -1);
+        SDVariable y = kernels.batchedMatmul(sd, ws, x.reshape(channels / blockSize, blockSize, -1), false, false).reshape(channels, -1);
         if (b == null) {
             return y;
         }

@@ -133,6 +133,26 @@ class ElementwiseKernelsTest {
                 .mul(sd.constant(weights)));
     }
 
+    /**
+     * Products of stacked matrices in all four transpose combinations, forwards and backwards (each
+     * gradient is itself such a product): column counts below one vector, between multiples (rows
+     * padded to whole vectors) and a multiple; row counts that leave a remainder beyond the kernel's
+     * blocks of 4 rows; an inner size of 1.
+     */
+    @ParameterizedTest(name = "[{0}, {1}, {2}] x [{0}, {2}, {3}] transposed {4} {5}")
+    @CsvSource({"3, 7, 5, 37, false, false", "3, 7, 5, 37, false, true", "3, 7, 5, 37, true, false",
+            "2, 6, 33, 5, true, true", "4, 49, 32, 49, false, true", "2, 49, 49, 32, false, false",
+            "5, 4, 4, 64, false, false", "2, 9, 1, 17, false, false", "2, 5, 300, 3, false, true"})
+    void batchedMatmulMatchesNd4j(int stack, int m, int k, int n, boolean transposeA, boolean transposeB) {
+        Random random = new Random(31L * m + 7L * n + k + (transposeA ? 1 : 0) + (transposeB ? 2 : 0));
+        Map<String, INDArray> in = new LinkedHashMap<>();
+        in.put("a", transposeA ? randn(random, 1.0, stack, k, m) : randn(random, 1.0, stack, m, k));
+        in.put("b", transposeB ? randn(random, 1.0, stack, n, k) : randn(random, 1.0, stack, k, n));
+        INDArray weights = randn(random, 1.0, stack, m, n);
+        compare(in, (sd, kernels) -> kernels.batchedMatmul(sd, sd.getVariable("a"), sd.getVariable("b"), transposeA, transposeB)
+                .mul(sd.constant(weights)));
+    }
+
     @Test
     void siluStaysFiniteWhereExpOverflows() {
         INDArray x = Nd4j.createFromArray(120f, -120f, 89f, -89f, 1e30f, -1e30f);
