@@ -1,5 +1,7 @@
 package io.vilspark.model;
 
+import java.util.function.UnaryOperator;
+
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -56,7 +58,29 @@ public final class MLstmCell {
     static Parts parallelParts(SameDiff sd, SDVariable q, SDVariable kScaled, SDVariable v,
                                SDVariable igatePreact, SDVariable fgatePreact, int seqLen, boolean reverse,
                                ElementwiseKernels kernels) {
-        DataType dt = q.dataType();
+        return parallelParts(sd, kernels.batchedMatmul(sd, q, kScaled, false, true),
+                scores -> kernels.batchedMatmul(sd, scores, v, false, false), igatePreact, fgatePreact, seqLen, reverse, kernels);
+    }
+
+    /**
+     * {@link #parallelParts} on q, k and v as channel-major activations {@code [NH * DH, B * S]}
+     * (Java kernels only): the per-head products read them in place ({@link BatchedMatmulOp}'s head
+     * blocks), without permuting them to per-head sequences first.
+     */
+    static Parts parallelPartsOnHeadBlocks(SameDiff sd, SDVariable q, SDVariable kScaled, SDVariable v, int heads,
+                                           SDVariable igatePreact, SDVariable fgatePreact, int seqLen, boolean reverse,
+                                           ElementwiseKernels kernels) {
+        SDVariable qk = new BatchedMatmulOp(sd, q, kScaled, true, false, heads, seqLen, true, true, false).outputVariable();
+        return parallelParts(sd, qk,
+                scores -> new BatchedMatmulOp(sd, scores, v, false, true, heads, seqLen, false, true, false).outputVariable(),
+                igatePreact, fgatePreact, seqLen, reverse, kernels);
+    }
+
+    /** The parallel form from {@code qk [X, S, S]}; {@code timesV} multiplies the decayed scores by v. */
+    private static Parts parallelParts(SameDiff sd, SDVariable qk, UnaryOperator<SDVariable> timesV,
+                                       SDVariable igatePreact, SDVariable fgatePreact, int seqLen, boolean reverse,
+                                       ElementwiseKernels kernels) {
+        DataType dt = qk.dataType();
         // logF[i, j] = cum_i - cum_j: forget gates over (j, i] forwards, over [i, j) in reverse
         // cumulative sums as a matmul with a triangle of ones: ND4J's cumsum backward pass is wrong
         // along the last axis (and in reverse)
@@ -68,12 +92,12 @@ public final class MLstmCell {
         // rounding i_j - cum_j on its own (cum grows large; an error per column would not cancel in
         // the normalised output, one per row does)
         SDVariable rowMax = cum.add(kernels.runningMax(sd, igatePreact.sub(cum), seqLen, reverse));   // [X, S]
-        ElementwiseKernels.DecayedScores c = kernels.decayedScores(sd, kernels.batchedMatmul(sd, q, kScaled, false, true),
+        ElementwiseKernels.DecayedScores c = kernels.decayedScores(sd, qk,
                 cum.sub(rowMax), cum, igatePreact, seqLen, reverse);                          // [X, S, S]
         SDVariable normaliser = sd.math().max(sd.math().abs(c.rowSums()), sd.math().exp(rowMax.reshape(-1, seqLen, 1).neg()))
                 .add(EPS);
         // (C / n) @ v as (C @ v) / n: the division touches DH columns instead of S
-        return new Parts(kernels.batchedMatmul(sd, c.scores(), v, false, false), normaliser);
+        return new Parts(timesV.apply(c.scores()), normaliser);
     }
 
     /**

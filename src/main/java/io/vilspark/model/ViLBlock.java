@@ -180,8 +180,7 @@ final class ViLBlock {
         SDVariable ig = gates.get(SDIndex.interval(0, nh), SDIndex.all()).reshape(-1, seqLen);      // [NH*B, S]
         SDVariable fg = gates.get(SDIndex.interval(nh, 2 * nh), SDIndex.all()).reshape(-1, seqLen);
 
-        MLstmCell.Parts h = form.define(sd, toHeads(q, headDim, seqLen), toHeads(k, headDim, seqLen),
-                toHeads(v, headDim, seqLen), ig, fg, seqLen, headDim, chunkSize, reverse, kernels);
+        MLstmCell.Parts h = cellParts(sd, form, q, k, v, ig, fg, seqLen, headDim, chunkSize, reverse, kernels);
 
         // MultiHeadLayerNorm: normalise each head's DH values, then scale/shift per channel. The norm
         // is blind to the cell's per-row division by n except through eps, so it takes the undivided
@@ -247,6 +246,20 @@ final class ViLBlock {
             return y;
         }
         return kernels.addRowBias(sd, y, scale == 1.0 ? b : b.mul(scale));
+    }
+
+    /**
+     * The mLSTM cell on channel-major q, k, v {@code [NH*DH, B*S]}: the parallel form with the Java
+     * kernels reads them in place, other forms and ND4J's ops take per-head sequences.
+     */
+    static MLstmCell.Parts cellParts(SameDiff sd, MLstmForm form, SDVariable q, SDVariable k, SDVariable v, SDVariable ig,
+                                     SDVariable fg, int seqLen, int headDim, int chunkSize, boolean reverse,
+                                     ElementwiseKernels kernels) {
+        if (form == MLstmForm.PARALLEL && kernels.isJava()) {
+            return MLstmCell.parallelPartsOnHeadBlocks(sd, q, k, v, ViLConfig.CELL_HEADS, ig, fg, seqLen, reverse, kernels);
+        }
+        return form.define(sd, toHeads(q, headDim, seqLen), toHeads(k, headDim, seqLen), toHeads(v, headDim, seqLen),
+                ig, fg, seqLen, headDim, chunkSize, reverse, kernels);
     }
 
     /** Channel-major {@code [NH*DH, B*S]} to per-head sequences {@code [NH*B, S, DH]}. */

@@ -153,6 +153,34 @@ class ElementwiseKernelsTest {
                 .mul(sd.constant(weights)));
     }
 
+    /**
+     * The parallel cell on channel-major q, k, v: the Java kernels' products on head blocks against
+     * ND4J's on per-head sequences (permuted), forwards and in reverse, the numerator and normaliser
+     * and the gradients of q, k, v and both gates; a sequence length that is no multiple of the lanes.
+     */
+    @ParameterizedTest(name = "reverse {0}")
+    @CsvSource({"false", "true"})
+    void theCellOnHeadBlocksMatchesNd4j(boolean reverse) {
+        Random random = new Random(reverse ? 12 : 11);
+        int heads = ViLConfig.CELL_HEADS;
+        int headDim = 8;
+        int samples = 2;
+        int seqLen = 37;
+        Map<String, INDArray> in = new LinkedHashMap<>();
+        for (String name : new String[] {"q", "k", "v"}) {
+            in.put(name, randn(random, 1.0, (long) heads * headDim, (long) samples * seqLen));
+        }
+        in.put("ig", randn(random, 1.0, (long) heads * samples, seqLen));
+        in.put("fg", randn(random, 1.0, (long) heads * samples, seqLen).addi(2.0));
+        INDArray weights = randn(random, 1.0, (long) heads * samples, seqLen, headDim);
+        INDArray normWeights = randn(random, 1.0, (long) heads * samples, seqLen, 1);
+        compare(in, (sd, kernels) -> {
+            MLstmCell.Parts parts = ViLBlock.cellParts(sd, MLstmForm.PARALLEL, sd.getVariable("q"), sd.getVariable("k"),
+                    sd.getVariable("v"), sd.getVariable("ig"), sd.getVariable("fg"), seqLen, headDim, 16, reverse, kernels);
+            return parts.numerator().mul(sd.constant(weights)).sum().add(parts.normaliser().mul(sd.constant(normWeights)).sum());
+        });
+    }
+
     @Test
     void siluStaysFiniteWhereExpOverflows() {
         INDArray x = Nd4j.createFromArray(120f, -120f, 89f, -89f, 1e30f, -1e30f);
