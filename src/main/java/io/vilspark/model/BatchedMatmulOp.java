@@ -11,7 +11,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Matrix products of stacked matrices, {@code c[x] = op(a[x]) @ op(b[x])} with {@code op} an optional
  * transpose ({@link VectorLoops#matmul}); its gradients are products of the same kind. ND4J 1.0.0-M2.1
- * hands only rank-2 products to oneDNN; a rank-3 one goes to its own loop over the stack, which ran
+ * hands only rank-2 products to oneDNN; a rank-3 one goes to its own loop over the stack, which runs
  * the demo model's 512 per-head products of {@code [49, 32]} at ~18 GFLOP/s and ViL-T's
  * {@code [196, 96]} ones at 50-75, and the headwise projections' 4 x 4 blocks at a few.
  *
