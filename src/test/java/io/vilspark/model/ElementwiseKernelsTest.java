@@ -237,6 +237,20 @@ class ElementwiseKernelsTest {
     }
 
     @Test
+    void mismatchedStacksOfMatricesNameBothShapes() {
+        SameDiff sd = SameDiff.create();
+        ElementwiseKernels.JAVA.batchedMatmul(sd, sd.var("a", Nd4j.ones(DataType.FLOAT, 2, 3, 4)),
+                sd.var("b", Nd4j.ones(DataType.FLOAT, 2, 5, 6)), false, false).rename("c");
+        runInFixedGraphSessions(sd);
+        Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> sd.outputSingle(Map.of(), "c"));
+        StringBuilder messages = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            messages.append(t.getMessage()).append('\n');
+        }
+        assertTrue(messages.toString().contains("[2, 3, 4] @ [2, 5, 6] do not match"), messages.toString());
+    }
+
+    @Test
     void aJavaKernelOutsideItsSessionSaysWhoRunsIt() {
         SameDiff sd = SameDiff.create();
         ElementwiseKernels.JAVA.silu(sd, sd.var("x", Nd4j.ones(DataType.FLOAT, 4))).rename("y");
