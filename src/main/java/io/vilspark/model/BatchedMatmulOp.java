@@ -148,7 +148,7 @@ public final class BatchedMatmulOp extends JavaKernelOp {
     /**
      * One pass thread's Java copies of a matrix pair and their product, kept from op to op: the
      * kernel loads from Java arrays faster than from native memory, and fresh arrays for every op
-     * grew the heap. The padding columns of {@code b} stay zero: only real columns are written.
+     * would grow the heap. The padding columns of {@code b} stay zero: only real columns are written.
      */
     private static final class Scratch {
         float[] a = new float[0];
