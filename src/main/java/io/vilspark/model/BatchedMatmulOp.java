@@ -120,18 +120,14 @@ public final class BatchedMatmulOp extends JavaKernelOp {
         for (int x = 0; x < p.stack; x++) {
             p.a.read(a, x, rawA);
             if (ta) {
-                transpose(rawA, s.a, p.k, p.m);
+                transpose(rawA, s.a, p.k, p.m, p.k);
             }
             p.b.read(b, x, rawB);
             if (dots) {
                 VectorLoops.matmulTransposedB(s.a, s.b, s.c, p.m, p.k, p.n);
             } else {
                 if (tb) {
-                    for (int j = 0; j < p.n; j++) {
-                        for (int q = 0; q < p.k; q++) {
-                            s.b[q * np + j] = rawB[j * p.k + q];
-                        }
-                    }
+                    transpose(rawB, s.b, p.n, p.k, np);
                 } else if (rawB != s.b) {
                     for (int q = 0; q < p.k; q++) {
                         System.arraycopy(rawB, q * p.n, s.b, q * np, p.n);
@@ -176,11 +172,11 @@ public final class BatchedMatmulOp extends JavaKernelOp {
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
-    /** {@code from [rows, cols]} into {@code to [cols, rows]}. */
-    private static void transpose(float[] from, float[] to, int rows, int cols) {
+    /** {@code from [rows, cols]} into {@code to [cols, toWidth]}, row-major, {@code toWidth >= rows}. */
+    private static void transpose(float[] from, float[] to, int rows, int cols, int toWidth) {
         for (int r = 0; r < rows; r++) {
             for (int col = 0; col < cols; col++) {
-                to[col * rows + r] = from[r * cols + col];
+                to[col * toWidth + r] = from[r * cols + col];
             }
         }
     }

@@ -125,7 +125,7 @@ final class PassMemory extends AbstractMemoryMgr {
         return owner;
     }
 
-    /** Clears this session's bookkeeping; the idle buffers belong to the JVM's store, which other sessions use. */
+    /** Clears this session's bookkeeping; idle buffers stay in {@link IdleBuffers} for the other sessions. */
     @Override
     public void close() {
         extraHolders.clear();
