@@ -1,14 +1,18 @@
 package io.vilspark.model;
 
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import org.nd4j.autodiff.functions.DifferentialFunction;
 import org.nd4j.autodiff.listeners.At;
+import org.nd4j.autodiff.listeners.Listener;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.config.ExecutionResult;
 import org.nd4j.autodiff.samediff.config.SDValue;
@@ -17,6 +21,7 @@ import org.nd4j.autodiff.samediff.internal.InferenceSession;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.OpContext;
 import org.nd4j.linalg.api.ops.impl.shape.Reshape;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
  * SameDiff's session for a graph whose structure no longer changes, run pass after pass for the same
@@ -35,6 +40,10 @@ final class FixedGraphSession extends InferenceSession {
     }
 
     private final Map<Set<String>, Subgraph> subgraphs = new HashMap<>();
+    /** Per set of outputs, the schedule of its ops, or empty when SameDiff's session runs them. */
+    private final Map<Set<String>, Optional<OpSchedule>> schedules = new HashMap<>();
+    /** The ops of the pass being run by SameDiff's session, in its order, when a schedule is to be made of them. */
+    private List<String> recording;
 
     FixedGraphSession(SameDiff sameDiff) {
         super(sameDiff);
@@ -53,6 +62,40 @@ final class FixedGraphSession extends InferenceSession {
         subgraph.addAll(known.variables());
         subgraphOps.addAll(known.ops());
         zeroInputOpsInSubgraph.addAll(known.zeroInputOps());
+    }
+
+    /**
+     * The requested outputs: on the first pass for a set of outputs SameDiff's session computes them
+     * and the order of its ops is recorded; later passes run that order as an {@link OpSchedule}.
+     */
+    @Override
+    public ExecutionResult output(List<String> variables, Map<String, INDArray> placeholderValues,
+                                  Map<String, SDValue> otherPlaceHolderValues, MultiDataSet batch,
+                                  Collection<String> requiredActivations, List<Listener> listeners, At at) {
+        boolean plain = (otherPlaceHolderValues == null || otherPlaceHolderValues.isEmpty())
+                && (requiredActivations == null || requiredActivations.isEmpty());
+        if (!plain || !(getMmgr() instanceof PassMemory memory)) {
+            return super.output(variables, placeholderValues, otherPlaceHolderValues, batch, requiredActivations, listeners, at);
+        }
+        Set<String> outputs = Set.copyOf(variables);
+        Optional<OpSchedule> schedule = schedules.get(outputs);
+        if (schedule == null) {
+            recording = new ArrayList<>();
+            try {
+                ExecutionResult result = super.output(variables, placeholderValues, otherPlaceHolderValues, batch,
+                        requiredActivations, listeners, at);
+                schedules.put(outputs, Optional.ofNullable(OpSchedule.of(sameDiff, recording, outputs)));
+                return result;
+            } finally {
+                recording = null;
+            }
+        }
+        if (schedule.isEmpty()) {
+            return super.output(variables, placeholderValues, otherPlaceHolderValues, batch, requiredActivations, listeners, at);
+        }
+        freedArrays.clear();
+        memory.newPass();
+        return schedule.get().run(placeholderValues, memory, listeners, at == null ? At.defaultAt() : at, batch);
     }
 
     /**
@@ -79,6 +122,9 @@ final class FixedGraphSession extends InferenceSession {
     public ExecutionResult doExec(DifferentialFunction op, OpContext context, FrameIter outputFrameIter,
                                   Set<VarId> opInputs, Set<VarId> allIterInputs, Set<String> constAndPhInputs,
                                   Map<String, SDValue> otherPlaceHolders) {
+        if (recording != null) {
+            recording.add(op.getOwnName());
+        }
         if (op instanceof JavaKernelOp kernel) {
             kernel.execute(context);
             return ExecutionResult.createFrom(op, context);
@@ -119,6 +165,12 @@ final class FixedGraphSession extends InferenceSession {
     /** Ids of released arrays the session remembers (for tests). */
     int releasedIdsKept() {
         return freedArrays.size();
+    }
+
+    /** Ops in the schedule of {@code outputs}, 0 when SameDiff's session runs them (for tests). */
+    int scheduledOps(Set<String> outputs) {
+        Optional<OpSchedule> schedule = schedules.get(outputs);
+        return schedule == null || schedule.isEmpty() ? 0 : schedule.get().size();
     }
 
     /** Sets of outputs whose subgraph is known (for tests). */

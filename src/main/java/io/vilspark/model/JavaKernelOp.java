@@ -11,6 +11,7 @@ import java.util.Map;
 import org.bytedeco.javacpp.BytePointer;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.internal.memory.AbstractMemoryMgr;
 import org.nd4j.imports.converters.ImportClassMapping;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -75,14 +76,34 @@ public abstract class JavaKernelOp extends DynamicCustomOp {
 
     /** Runs the op on the arrays SameDiff's session put in its context. */
     final void execute(OpContext context) {
-        INDArray[] in = context.getInputArrays().stream().map(JavaKernelOp::rowMajor).toArray(INDArray[]::new);
-        INDArray[] out = context.getOutputArrays().toArray(new INDArray[0]);
-        for (INDArray a : in) {
-            if (a.dataType() != DataType.FLOAT) {
-                throw new IllegalStateException(opName() + " computes float32 only, got " + a.dataType());
-            }
+        INDArray[] in = float32RowMajor(context.getInputArrays().toArray(new INDArray[0]));
+        compute(in, context.getOutputArrays().toArray(new INDArray[0]));
+    }
+
+    /**
+     * Runs the op on {@code inputs} without an op context ({@link OpSchedule}), its outputs from
+     * {@code memory}; output i outlives the pass when {@code kept[i]}.
+     */
+    final INDArray[] run(INDArray[] inputs, AbstractMemoryMgr memory, boolean[] kept) {
+        INDArray[] in = float32RowMajor(inputs);
+        long[][] shapes = outputShapes(Arrays.stream(in).map(INDArray::shape).toArray(long[][]::new));
+        INDArray[] out = new INDArray[shapes.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = memory.allocate(kept[i], DataType.FLOAT, shapes[i]);
         }
         compute(in, out);
+        return out;
+    }
+
+    private INDArray[] float32RowMajor(INDArray[] inputs) {
+        INDArray[] in = new INDArray[inputs.length];
+        for (int i = 0; i < in.length; i++) {
+            if (inputs[i].dataType() != DataType.FLOAT) {
+                throw new IllegalStateException(opName() + " computes float32 only, got " + inputs[i].dataType());
+            }
+            in[i] = rowMajor(inputs[i]);
+        }
+        return in;
     }
 
     @Override

@@ -102,13 +102,9 @@ class FixedGraphSessionTest {
         assertEquals(3, shared);
         // the pass's arrays went back for reuse once it ended (tanh's, shared with its view, among them)
         assertTrue(idle.bytes() > 0);
-        // the ids of released arrays are remembered for one pass only, not pass after pass
-        int afterOnePass = session.releasedIdsKept();
-        assertTrue(afterOnePass > 0);
-        for (long pass = 5; pass < 9; pass++) {
-            fixed.output(input(pass), "c", "r34");
-        }
-        assertEquals(afterOnePass, session.releasedIdsKept());
+        // passes after the first run the schedule of its ops, and SameDiff's released-id set stays empty
+        assertEquals(5, session.scheduledOps(Set.of("c", "r34")));
+        assertEquals(0, session.releasedIdsKept());
 
         // with SameDiff's own memory manager, every reshape copies
         SameDiff cached = reshapeGraph();
@@ -117,5 +113,33 @@ class FixedGraphSessionTest {
         cached.getSessions().put(Thread.currentThread().getId(), new FixedGraphSession(cached));
         assertEquals(plain.outputSingle(input(3), "c"), cached.outputSingle(input(3), "c"));
         assertEquals(0, copies.seen.stream().filter(a -> a[0] == a[1]).count());
+    }
+
+    /**
+     * A graph with an op the schedule leaves to SameDiff (an identity passes its input through) runs
+     * in SameDiff's session on every pass, which remembers the ids of released arrays for one pass only.
+     */
+    @Test
+    void aGraphWithAPassThroughOpRunsInSameDiffsSessionEveryPass() {
+        java.util.function.Supplier<SameDiff> build = () -> {
+            SameDiff sd = reshapeGraph();
+            sd.identity("c2", sd.getVariable("c")).mul(2.0).rename("d");
+            return sd;
+        };
+        SameDiff plain = build.get();
+        SameDiff fixed = build.get();
+        FixedGraphSession session = new FixedGraphSession(fixed);
+        session.setMmgr(new PassMemory(new IdleBuffers(1L << 30)));
+        fixed.getSessions().put(Thread.currentThread().getId(), session);
+        int afterOnePass = 0;
+        for (long pass = 2; pass < 8; pass++) {
+            assertEquals(plain.outputSingle(input(pass), "d"), fixed.outputSingle(input(pass), "d"), "pass " + pass);
+            if (pass == 2) {
+                afterOnePass = session.releasedIdsKept();
+            }
+        }
+        assertEquals(0, session.scheduledOps(Set.of("d")));
+        assertTrue(afterOnePass > 0);
+        assertEquals(afterOnePass, session.releasedIdsKept());
     }
 }

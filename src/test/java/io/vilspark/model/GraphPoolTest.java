@@ -2,6 +2,7 @@ package io.vilspark.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
@@ -77,6 +78,54 @@ class GraphPoolTest {
                         return sd.getSessions().get(Thread.currentThread().getId()).getClass().getSimpleName();
                     }).get(0);
             assertEquals(FixedGraphSession.class.getSimpleName(), session, training ? "training pass" : "forward pass");
+        }
+    }
+
+    /**
+     * The first pass for a set of outputs runs in SameDiff's session and later ones from the schedule
+     * of its ops: every pass gives the first one's loss, gradient and forward output.
+     */
+    @Test
+    void laterPassesRunTheFirstPasssScheduleAndComputeTheSame() {
+        ViLConfig config = ViLConfig.builder().dim(16).depth(2).patchSize(2).inputShape(1, 8, 8).numClasses(3)
+                .projBias(true).build();
+        ComputationGraph graph = new ComputationGraph(ViLGraph.configuration(config, 5, DataType.FLOAT, new Adam(1e-3)));
+        graph.init();
+        ViLNetwork network = (ViLNetwork) graph.getLayer(ViLGraph.NETWORK);
+        ViLNetworkLayer layer = (ViLNetworkLayer) network.conf().getLayer();
+        Nd4j.getRandom().setSeed(5);
+        Map<String, INDArray> part = Map.of(
+                org.deeplearning4j.nn.layers.samediff.SameDiffOutputLayer.INPUT_KEY, Nd4j.randn(DataType.FLOAT, 3, 1, 8, 8),
+                org.deeplearning4j.nn.layers.samediff.SameDiffOutputLayer.LABELS_KEY,
+                Nd4j.eye(3).getRows(2, 0, 1).castTo(DataType.FLOAT));
+        for (boolean training : new boolean[] {true, false}) {
+            String what = training ? "training pass " : "forward pass ";
+            INDArray first = null;
+            for (int pass = 0; pass < 3; pass++) {
+                int passNo = pass;
+                Object[] result = GraphPool.run(layer, DataType.FLOAT, network.paramTable(), training, List.of(part),
+                        (g, p) -> {
+                            SameDiff sd = training ? g.graph().getFunction(GraphPool.GRADIENT_FUNCTION) : g.graph();
+                            INDArray out;
+                            if (training) {
+                                GraphPool.LossAndGradient lg = g.lossAndGradient(p);
+                                out = Nd4j.concat(0, Nd4j.scalar(DataType.FLOAT, lg.loss()).reshape(1), lg.flatGradient());
+                            } else {
+                                out = sd.output(p, g.loss()).get(g.loss()).reshape(1);
+                            }
+                            FixedGraphSession session = (FixedGraphSession) sd.getSessions().get(Thread.currentThread().getId());
+                            int scheduled = session.knownOutputSets().stream().mapToInt(session::scheduledOps).max().orElse(0);
+                            return new Object[] {GraphPool.detached(out), scheduled};
+                        }).get(0);
+                INDArray out = (INDArray) result[0];
+                if (pass == 0) {
+                    first = out;
+                    continue;
+                }
+                assertTrue((int) result[1] > 50, what + passNo + " ran " + result[1] + " scheduled ops");
+                assertEquals(first, out, what + passNo);
+            }
+            assertTrue(first.amaxNumber().doubleValue() > 0, what + "results to compare");
         }
     }
 
