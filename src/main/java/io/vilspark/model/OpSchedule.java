@@ -68,6 +68,9 @@ final class OpSchedule {
         int[] releasedAfter = new int[0];
         /** Built on first use: a native object of ND4J's. */
         OpContext context;
+        /** The input shapes of the last pass and the output shapes they gave ({@link #outputShapes}). */
+        long[][] lastInputShapes;
+        List<LongShapeDescriptor> lastOutputShapes;
 
         Step(SameDiffOp op, int[] inputs, int[] outputs, DataType[] outputTypes, boolean[] kept) {
             this.op = op;
@@ -330,7 +333,7 @@ final class OpSchedule {
     private static INDArray[] executeCustom(Step step, DynamicCustomOp op, INDArray[] in, OpContext context,
                                             PassMemory memory) {
         context.setArgs(in, op.iArgs(), op.dArgs(), op.tArgs(), op.bArgs());
-        List<LongShapeDescriptor> shapes = op.calculateOutputShape(context);
+        List<LongShapeDescriptor> shapes = outputShapes(step, op, in, context);
         if (shapes == null || shapes.size() != step.outputs.length) {
             throw new IllegalStateException("op " + op.getOwnName() + " (" + op.opName() + ") gave "
                     + (shapes == null ? 0 : shapes.size()) + " output shapes for " + step.outputs.length + " outputs");
@@ -347,6 +350,30 @@ final class OpSchedule {
             context.setOutputArray(i, out[i]);
         }
         Nd4j.exec(op, context);
+        return out;
+    }
+
+    /**
+     * The op's output shapes, asked of ND4J's native shape functions only when the input shapes differ
+     * from the last pass's (a pass repeats the previous one's shapes except at a minibatch's smaller
+     * last part). An op with an input that is not floating point is always asked: its outputs' shapes
+     * may follow that input's values (a reshape's target shape, a slice's bounds).
+     */
+    private static List<LongShapeDescriptor> outputShapes(Step step, DynamicCustomOp op, INDArray[] in, OpContext context) {
+        boolean byShapes = true;
+        long[][] shapes = new long[in.length][];
+        for (int i = 0; i < in.length; i++) {
+            byShapes &= in[i].dataType().isFPType();
+            shapes[i] = in[i].shape();
+        }
+        if (byShapes && step.lastOutputShapes != null && Arrays.deepEquals(shapes, step.lastInputShapes)) {
+            return step.lastOutputShapes;
+        }
+        List<LongShapeDescriptor> out = op.calculateOutputShape(context);
+        if (byShapes) {
+            step.lastInputShapes = shapes;
+            step.lastOutputShapes = out;
+        }
         return out;
     }
 

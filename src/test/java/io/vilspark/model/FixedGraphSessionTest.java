@@ -142,4 +142,24 @@ class FixedGraphSessionTest {
         assertTrue(afterOnePass > 0);
         assertEquals(afterOnePass, session.releasedIdsKept());
     }
+
+    /** Scheduled passes whose minibatch differs from the previous one's get outputs of their own shapes. */
+    @Test
+    void scheduledPassesFollowTheMinibatchSize() {
+        SameDiff plain = graph();
+        SameDiff fixed = graph();
+        FixedGraphSession session = new FixedGraphSession(fixed);
+        session.setMmgr(new PassMemory(new IdleBuffers(1L << 30)));
+        fixed.getSessions().put(Thread.currentThread().getId(), session);
+        int[] rows = {4, 4, 3, 3, 5, 4};
+        for (int pass = 0; pass < rows.length; pass++) {
+            Map<String, INDArray> in = Map.of("x", Nd4j.linspace(-1.0, 1.0 + pass, 3L * rows[pass], DataType.FLOAT)
+                    .reshape(rows[pass], 3));
+            Map<String, INDArray> want = plain.output(in, "a", "b");
+            Map<String, INDArray> got = fixed.output(in, "a", "b");
+            assertEquals(want.get("a"), got.get("a"), "pass " + pass);
+            assertEquals(want.get("b"), got.get("b"), "pass " + pass);
+        }
+        assertTrue(session.scheduledOps(Set.of("a", "b")) > 0);
+    }
 }
