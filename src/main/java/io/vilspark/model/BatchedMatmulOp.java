@@ -167,7 +167,7 @@ public final class BatchedMatmulOp extends JavaKernelOp {
                 int bOff = p.b.groupOffset(l);
                 int cOff = outLayout.groupOffset(l);
                 if (transposeB) {
-                    transpose(s.b, bOff, bStride, s.transposed, p.n, p.k);
+                    VectorLoops.transpose(s.b, bOff, bStride, s.transposed, p.n, p.k);
                     VectorLoops.matmul(s.a, aOff, aRow, aCol, s.transposed, 0, p.n, s.c, cOff, cStride, p.m, p.k, p.n);
                 } else if (tb) {
                     VectorLoops.matmulScalar(s.a, aOff, aRow, aCol, s.b, bOff, 1, bStride, s.c, cOff, cStride, p.m, p.k, p.n);
@@ -216,6 +216,19 @@ public final class BatchedMatmulOp extends JavaKernelOp {
         float[] c = new float[0];
         float[] transposed = new float[0];
 
+        /** {@code r * stride} for rows r of the matrix to transpose. */
+        private int[] rowStarts = new int[0];
+
+        int[] rowStarts(int rows, int stride) {
+            if (rowStarts.length < rows || rows > 1 && rowStarts[1] != stride) {
+                rowStarts = new int[Math.max(rows, rowStarts.length)];
+                for (int r = 0; r < rowStarts.length; r++) {
+                    rowStarts[r] = r * stride;
+                }
+            }
+            return rowStarts;
+        }
+
         Scratch fit(int aLength, int bLength, int cLength, int transposedLength) {
             a = a.length < aLength ? new float[aLength] : a;
             b = b.length < bLength ? new float[bLength] : b;
@@ -226,15 +239,6 @@ public final class BatchedMatmulOp extends JavaKernelOp {
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
-
-    /** The {@code [rows, cols]} matrix at {@code from[off]}, rows {@code stride} apart, into {@code to [cols, rows]} row-major. */
-    private static void transpose(float[] from, int off, int stride, float[] to, int rows, int cols) {
-        for (int r = 0; r < rows; r++) {
-            for (int col = 0; col < cols; col++) {
-                to[col * rows + r] = from[off + r * stride + col];
-            }
-        }
-    }
 
     /**
      * For {@code z = op(a) @ op(b)}: {@code da} in {@code a}'s layout and {@code db} in {@code b}'s, as
