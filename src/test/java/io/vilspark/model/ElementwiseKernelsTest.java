@@ -138,15 +138,16 @@ class ElementwiseKernelsTest {
      * gradient is itself such a product): column counts below one vector (scalar loop), between one
      * and two vectors, between multiples (a last block moved back) and a multiple; row counts below
      * the kernel's blocks of 4 rows and ones that leave a remainder; an inner size of 1; stacks of
-     * more matrices than one group; long inner sizes with {@code b} transposed (dot products) whose
-     * results have fewer than 4 columns, and at least 4 rows and columns with remainders.
+     * more matrices than one group; {@code b} transposed by whole tiles and the rows and columns
+     * beyond them; long inner sizes with {@code b} transposed (dot products) whose results have fewer
+     * than 4 columns, and at least 4 rows and columns with remainders.
      */
     @ParameterizedTest(name = "[{0}, {1}, {2}] x [{0}, {2}, {3}] transposed {4} {5}")
     @CsvSource({"3, 7, 5, 37, false, false", "3, 7, 5, 37, false, true", "3, 7, 5, 37, true, false",
             "2, 6, 33, 5, true, true", "4, 49, 32, 49, false, true", "2, 49, 49, 32, false, false",
             "5, 4, 4, 64, false, false", "2, 9, 1, 17, false, false", "2, 5, 300, 3, false, true",
             "3, 2, 7, 37, true, false", "20, 49, 32, 49, true, false", "20, 49, 49, 32, false, true",
-            "2, 6, 300, 5, false, true", "3, 4, 256, 4, false, true"})
+            "2, 6, 300, 5, false, true", "3, 4, 256, 4, false, true", "2, 5, 21, 37, false, true"})
     void batchedMatmulMatchesNd4j(int stack, int m, int k, int n, boolean transposeA, boolean transposeB) {
         Random random = new Random(31L * m + 7L * n + k + (transposeA ? 1 : 0) + (transposeB ? 2 : 0));
         Map<String, INDArray> in = new LinkedHashMap<>();
