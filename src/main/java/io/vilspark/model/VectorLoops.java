@@ -103,13 +103,9 @@ final class VectorLoops {
                 transposeTile16(from, off + r * stride + col, stride, to, col * rows + r, rows);
             }
         }
+        // the tiles' rows beyond their columns, then the rows below the tiles whole
         for (int r = 0; r < rows; r++) {
             for (int col = r < tiledRows ? tiledCols : 0; col < cols; col++) {
-                to[col * rows + r] = from[off + r * stride + col];
-            }
-        }
-        for (int col = 0; col < tiledCols; col++) {
-            for (int r = tiledRows; r < rows; r++) {
                 to[col * rows + r] = from[off + r * stride + col];
             }
         }
