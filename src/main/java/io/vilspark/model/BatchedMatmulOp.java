@@ -216,19 +216,6 @@ public final class BatchedMatmulOp extends JavaKernelOp {
         float[] c = new float[0];
         float[] transposed = new float[0];
 
-        /** {@code r * stride} for rows r of the matrix to transpose. */
-        private int[] rowStarts = new int[0];
-
-        int[] rowStarts(int rows, int stride) {
-            if (rowStarts.length < rows || rows > 1 && rowStarts[1] != stride) {
-                rowStarts = new int[Math.max(rows, rowStarts.length)];
-                for (int r = 0; r < rowStarts.length; r++) {
-                    rowStarts[r] = r * stride;
-                }
-            }
-            return rowStarts;
-        }
-
         Scratch fit(int aLength, int bLength, int cLength, int transposedLength) {
             a = a.length < aLength ? new float[aLength] : a;
             b = b.length < bLength ? new float[bLength] : b;
