@@ -1,5 +1,6 @@
 package io.vilspark.model;
 
+import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.List;
@@ -19,13 +20,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * channel-major activations {@code [H * rows, B * S]}: matrix {@code x = h * B + b} is the block of
  * head h's rows and sample b's S columns. The mLSTM cell reads q, k and v, and writes their
  * gradients, in the blocks' layout, so no permute to per-head sequences runs: the kernel copies
- * every matrix into Java arrays anyway, and reads a block's rows as it reads a stacked matrix's.
+ * groups of matrices into Java arrays anyway (a head's consecutive samples lie side by side in its
+ * block rows, so one copy per row moves a whole group), and reads a matrix through its first
+ * element and row stride in either layout. A transposed {@code a} is read in place; a transposed
+ * {@code b} is copied to rows of whole vectors, one matrix at a time.
  */
 public final class BatchedMatmulOp extends JavaKernelOp {
     /**
-     * From this inner size on, {@code a @ b^T} runs as dot products of rows: at the headwise
-     * projections' weight gradients (4 x 4 results over thousands of tokens), padding 4 columns to a
-     * vector and transposing {@code b} cost more than the products.
+     * From this inner size on, {@code a @ b^T} runs as dot products of rows read in place: at the
+     * headwise projections' weight gradients (4 x 4 results over thousands of tokens), copying and
+     * transposing {@code b} would cost more than the products.
      */
     private static final int DOT_PRODUCT_INNER = 256;
     private static final int TRANSPOSE_A = 0;
@@ -79,15 +83,42 @@ public final class BatchedMatmulOp extends JavaKernelOp {
             return blocks ? ((x / samples) * rows + r) * samples * cols + (x % samples) * cols : (x * rows + r) * cols;
         }
 
-        /** Matrix x, rows and columns as stored, into {@code to} row-major. */
-        void read(FloatBuffer from, int x, float[] to) {
+        /**
+         * Matrices {@code x0 .. x0 + count - 1} (of one head when in blocks) into {@code to}: a stack's
+         * as they lie, one copy; head blocks row by row, each row the {@code count} matrices' rows side
+         * by side. Matrix {@code x0 + l} then starts at {@link #groupOffset} with rows {@link #groupRowStride} apart.
+         */
+        void readGroup(FloatBuffer from, int x0, int count, float[] to) {
             if (!blocks) {
-                from.get(x * rows * cols, to, 0, rows * cols);
+                from.get(x0 * rows * cols, to, 0, count * rows * cols);
                 return;
             }
             for (int r = 0; r < rows; r++) {
-                from.get(rowOffset(x, r), to, r * cols, cols);
+                from.get(rowOffset(x0, r), to, r * count * cols, count * cols);
             }
+        }
+
+        /** {@link #readGroup}'s inverse. */
+        void writeGroup(FloatBuffer to, int x0, int count, float[] from) {
+            if (!blocks) {
+                to.put(x0 * rows * cols, from, 0, count * rows * cols);
+                return;
+            }
+            for (int r = 0; r < rows; r++) {
+                to.put(rowOffset(x0, r), from, r * count * cols, count * cols);
+            }
+        }
+
+        int groupOffset(int l) {
+            return blocks ? l * cols : l * rows * cols;
+        }
+
+        int groupRowStride(int count) {
+            return blocks ? count * cols : cols;
+        }
+
+        int size() {
+            return rows * cols;
         }
     }
 
@@ -108,43 +139,76 @@ public final class BatchedMatmulOp extends JavaKernelOp {
                 : Layout.of(out[0].shape(), false, 0, 0);
         boolean ta = flag(TRANSPOSE_A);
         boolean tb = flag(TRANSPOSE_B);
+        if (tb && !ta && p.k >= DOT_PRODUCT_INNER) {
+            dotProducts(p, bytes(in[0]), bytes(in[1]), outLayout, bytes(out[0]).asFloatBuffer());
+            return;
+        }
         FloatBuffer a = bytes(in[0]).asFloatBuffer();
         FloatBuffer b = bytes(in[1]).asFloatBuffer();
         FloatBuffer c = bytes(out[0]).asFloatBuffer();
-        int lanes = VectorLoops.lanes();
-        boolean dots = tb && !ta && p.k >= DOT_PRODUCT_INNER;
-        int np = dots ? p.n : (p.n + lanes - 1) / lanes * lanes;   // rows of b and c padded to whole vectors (zeros)
-        Scratch s = SCRATCH.get().fit(p.m * p.k, p.k * np, p.m * np);
-        float[] rawA = ta ? s.transposed : s.a;
-        float[] rawB = !dots && (tb || np != p.n) ? s.transposed : s.b;
-        for (int x = 0; x < p.stack; x++) {
-            p.a.read(a, x, rawA);
-            if (ta) {
-                transpose(rawA, s.a, p.k, p.m, p.k);
-            }
-            p.b.read(b, x, rawB);
-            if (dots) {
-                VectorLoops.matmulTransposedB(s.a, s.b, s.c, p.m, p.k, p.n);
-            } else {
-                if (tb) {
-                    transpose(rawB, s.b, p.n, p.k, np);
-                } else if (rawB != s.b) {
-                    for (int q = 0; q < p.k; q++) {
-                        System.arraycopy(rawB, q * p.n, s.b, q * np, p.n);
-                    }
+        // matrices go in groups that fit in the core's cache and never span two heads' blocks
+        int perHead = p.a.blocks ? p.a.samples : p.b.blocks ? p.b.samples : outLayout.blocks ? outLayout.samples : p.stack;
+        int group = Math.max(1, Math.min(perHead, GROUP_FLOATS / (p.a.size() + p.b.size() + outLayout.size())));
+        boolean transposeB = tb && p.n >= VectorLoops.lanes();
+        Scratch s = SCRATCH.get().fit(group * p.a.size(), group * p.b.size(), group * outLayout.size(), transposeB ? p.b.size() : 0);
+        for (int x0 = 0; x0 < p.stack; ) {
+            int count = Math.min(group, (x0 / perHead + 1) * perHead - x0);
+            p.a.readGroup(a, x0, count, s.a);
+            p.b.readGroup(b, x0, count, s.b);
+            int aStride = p.a.groupRowStride(count);
+            int bStride = p.b.groupRowStride(count);
+            int cStride = outLayout.groupRowStride(count);
+            // a^T is read in place (its elements are broadcast one at a time); b^T is copied to rows
+            // of whole vectors
+            int aRow = ta ? 1 : aStride;
+            int aCol = ta ? aStride : 1;
+            for (int l = 0; l < count; l++) {
+                int aOff = p.a.groupOffset(l);
+                int bOff = p.b.groupOffset(l);
+                int cOff = outLayout.groupOffset(l);
+                if (transposeB) {
+                    VectorLoops.transpose(s.b, bOff, bStride, s.transposed, p.n, p.k);
+                    VectorLoops.matmul(s.a, aOff, aRow, aCol, s.transposed, 0, p.n, s.c, cOff, cStride, p.m, p.k, p.n);
+                } else if (tb) {
+                    VectorLoops.matmulScalar(s.a, aOff, aRow, aCol, s.b, bOff, 1, bStride, s.c, cOff, cStride, p.m, p.k, p.n);
+                } else {
+                    VectorLoops.matmul(s.a, aOff, aRow, aCol, s.b, bOff, bStride, s.c, cOff, cStride, p.m, p.k, p.n);
                 }
-                VectorLoops.matmul(s.a, s.b, s.c, p.m, p.k, np);
             }
+            outLayout.writeGroup(c, x0, count, s.c);
+            x0 += count;
+        }
+    }
+
+    /** {@code c = a @ b^T} with long rows, as dot products of rows read in place ({@link VectorLoops#dotProducts}). */
+    private static void dotProducts(Product p, ByteBuffer a, ByteBuffer b, Layout outLayout, FloatBuffer c) {
+        int[] aRows = new int[p.m];
+        int[] bRows = new int[p.n];
+        float[] product = new float[p.m * p.n];
+        for (int x = 0; x < p.stack; x++) {
             for (int i = 0; i < p.m; i++) {
-                c.put(outLayout.rowOffset(x, i), s.c, i * np, p.n);
+                aRows[i] = p.a.rowOffset(x, i);
+            }
+            for (int j = 0; j < p.n; j++) {
+                bRows[j] = p.b.rowOffset(x, j);
+            }
+            VectorLoops.dotProducts(a, aRows, b, bRows, product, p.m, p.n, p.k);
+            for (int i = 0; i < p.m; i++) {
+                c.put(outLayout.rowOffset(x, i), product, i * p.n, p.n);
             }
         }
     }
 
     /**
-     * One pass thread's Java copies of a matrix pair and their product, kept from op to op: the
-     * kernel loads from Java arrays faster than from native memory, and fresh arrays for every op
-     * would grow the heap. The padding columns of {@code b} stay zero: only real columns are written.
+     * Floats per group of matrices (operands and product): ~200 KB, so a group stays in a core's L2
+     * cache between the copy in and the product.
+     */
+    private static final int GROUP_FLOATS = 50_000;
+
+    /**
+     * One pass thread's Java copies of a group of matrix pairs and their products, kept from op to
+     * op: the kernel loads from Java arrays faster than from native memory, and fresh arrays for
+     * every op would grow the heap.
      */
     private static final class Scratch {
         float[] a = new float[0];
@@ -152,34 +216,16 @@ public final class BatchedMatmulOp extends JavaKernelOp {
         float[] c = new float[0];
         float[] transposed = new float[0];
 
-        Scratch fit(int aLength, int bLength, int cLength) {
-            if (a.length < aLength) {
-                a = new float[aLength];
-            }
-            if (b.length < bLength || c.length < cLength) {
-                b = new float[Math.max(b.length, bLength)];
-                c = new float[Math.max(c.length, cLength)];
-            } else {
-                Arrays.fill(b, 0, bLength, 0f);   // padding left over from an earlier shape
-            }
-            int largest = Math.max(aLength, bLength);
-            if (transposed.length < largest) {
-                transposed = new float[largest];
-            }
+        Scratch fit(int aLength, int bLength, int cLength, int transposedLength) {
+            a = a.length < aLength ? new float[aLength] : a;
+            b = b.length < bLength ? new float[bLength] : b;
+            c = c.length < cLength ? new float[cLength] : c;
+            transposed = transposed.length < transposedLength ? new float[transposedLength] : transposed;
             return this;
         }
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
-
-    /** {@code from [rows, cols]} into {@code to [cols, toWidth]}, row-major, {@code toWidth >= rows}. */
-    private static void transpose(float[] from, float[] to, int rows, int cols, int toWidth) {
-        for (int r = 0; r < rows; r++) {
-            for (int col = 0; col < cols; col++) {
-                to[col * toWidth + r] = from[r * cols + col];
-            }
-        }
-    }
 
     /**
      * For {@code z = op(a) @ op(b)}: {@code da} in {@code a}'s layout and {@code db} in {@code b}'s, as

@@ -6,6 +6,7 @@ import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -48,59 +49,227 @@ final class VectorLoops {
     }
 
     /**
-     * {@code c [m, np] = a [m, k] @ b [k, np]} on Java arrays, row-major, {@code np} a multiple of the
-     * lanes: blocks of 4 rows by 2 vectors of columns, 8 accumulators kept in registers over the whole
-     * inner loop, each {@code a} element broadcast once per block.
+     * {@code c = a @ b} on matrices in Java arrays, each given by its first element's index and row
+     * stride: {@code a(i, p) = a[aOff + i * aRow + p * aCol]} (so {@code a} may be read transposed),
+     * {@code b(p, j) = b[bOff + p * bRow + j]}, {@code c(i, j) = c[cOff + i * cRow + j]}; {@code a} is
+     * {@code [m, k]}, {@code b [k, n]}, {@code c [m, n]}. Blocks of 4 rows by 2 vectors of columns keep
+     * 8 accumulators in registers over the whole inner loop and broadcast each {@code a} element once
+     * per block. A last block that does not fit is moved back to end at the last row or column: it
+     * computes some elements again, to the same values, instead of taking a slower remainder loop or
+     * needing padding. Rows shorter than a vector take a scalar loop.
      */
-    static void matmul(float[] a, float[] b, float[] c, int m, int k, int np) {
-        int i = 0;
-        for (; i + 4 <= m; i += 4) {
-            int j = 0;
-            for (; j + 2 * LANES <= np; j += 2 * LANES) {
-                matmulBlock4x2(a, b, c, i, j, k, np);
-            }
-            for (; j < np; j += LANES) {
-                for (int r = i; r < i + 4; r++) {
-                    matmulRowVector(a, b, c, r, j, k, np);
+    static void matmul(float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int bRow,
+                       float[] c, int cOff, int cRow, int m, int k, int n) {
+        if (n < LANES) {
+            matmulScalar(a, aOff, aRow, aCol, b, bOff, bRow, 1, c, cOff, cRow, m, k, n);
+            return;
+        }
+        if (m < 4) {
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j += LANES) {
+                    int j0 = Math.min(j, n - LANES);
+                    matmulRowVector(a, aOff + i * aRow, aCol, b, bOff + j0, bRow, c, cOff + i * cRow + j0, k);
                 }
             }
+            return;
         }
-        for (; i < m; i++) {
-            for (int j = 0; j < np; j += LANES) {
-                matmulRowVector(a, b, c, i, j, k, np);
+        for (int i = 0; i < m; i += 4) {
+            int i0 = Math.min(i, m - 4);
+            int ai = aOff + i0 * aRow;
+            int ci = cOff + i0 * cRow;
+            if (n < 2 * LANES) {
+                matmulBlock4x1(a, ai, aRow, aCol, b, bOff, bRow, c, ci, cRow, k);
+                matmulBlock4x1(a, ai, aRow, aCol, b, bOff + n - LANES, bRow, c, ci + n - LANES, cRow, k);
+                continue;
+            }
+            for (int j = 0; j < n; j += 2 * LANES) {
+                int j0 = Math.min(j, n - 2 * LANES);
+                matmulBlock4x2(a, ai, aRow, aCol, b, bOff + j0, bRow, c, ci + j0, cRow, k);
             }
         }
     }
 
     /**
-     * {@code c [m, n] = a [m, k] @ b [n, k]^T} on Java arrays, row-major, as dot products of rows: for
-     * long rows and few of them (a weight's gradient over all tokens), where {@link #matmul} would need
-     * {@code b} transposed and its columns padded to whole vectors.
+     * The {@code [rows, cols]} matrix at {@code from[off]}, rows {@code stride} apart, into {@code to
+     * [cols, rows]} row-major, for {@link #matmul}'s {@code b}. With 16 lanes, whole tiles of 16 x 16
+     * are transposed in registers and the rows and columns beyond them element by element: at
+     * 49 x 49 about twice as fast as all element by element.
      */
-    static void matmulTransposedB(float[] a, float[] b, float[] c, int m, int k, int n) {
-        int bound = F.loopBound(k);
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                FloatVector s0 = FloatVector.zero(F);
-                FloatVector s1 = s0;
-                int p = 0;
-                for (; p + 2 * LANES <= bound; p += 2 * LANES) {
-                    s0 = FloatVector.fromArray(F, a, i * k + p).fma(FloatVector.fromArray(F, b, j * k + p), s0);
-                    s1 = FloatVector.fromArray(F, a, i * k + p + LANES).fma(FloatVector.fromArray(F, b, j * k + p + LANES), s1);
-                }
-                for (; p < bound; p += LANES) {
-                    s0 = FloatVector.fromArray(F, a, i * k + p).fma(FloatVector.fromArray(F, b, j * k + p), s0);
-                }
-                float sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
-                for (; p < k; p++) {
-                    sum += a[i * k + p] * b[j * k + p];
-                }
-                c[i * n + j] = sum;
+    static void transpose(float[] from, int off, int stride, float[] to, int rows, int cols) {
+        int tiledRows = LANES == 16 ? rows & ~15 : 0;
+        int tiledCols = LANES == 16 ? cols & ~15 : 0;
+        for (int r = 0; r < tiledRows; r += 16) {
+            for (int col = 0; col < tiledCols; col += 16) {
+                transposeTile16(from, off + r * stride + col, stride, to, col * rows + r, rows);
+            }
+        }
+        // the tiles' rows beyond their columns, then the rows below the tiles whole
+        for (int r = 0; r < rows; r++) {
+            for (int col = r < tiledRows ? tiledCols : 0; col < cols; col++) {
+                to[col * rows + r] = from[off + r * stride + col];
             }
         }
     }
 
-    private static void matmulBlock4x2(float[] a, float[] b, float[] c, int i, int j, int k, int np) {
+    /** Lane l of {@code SWAP_SHUFFLES[s]} reads lane {@code l ^ w}, w = 8 >> s; {@code SWAP_HIGH[s]} has the lanes with bit w set. */
+    private static final VectorShuffle<Float>[] SWAP_SHUFFLES = swapShuffles();
+    private static final VectorMask<Float>[] SWAP_HIGH = swapHigh();
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] swapShuffles() {
+        VectorShuffle<Float>[] out = new VectorShuffle[4];
+        for (int s = 0; s < 4; s++) {
+            int w = 8 >> s;
+            out[s] = VectorShuffle.fromOp(F, l -> (l ^ w) % LANES);
+        }
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static VectorMask<Float>[] swapHigh() {
+        VectorMask<Float>[] out = new VectorMask[4];
+        for (int s = 0; s < 4; s++) {
+            boolean[] bits = new boolean[LANES];
+            for (int l = 0; l < LANES; l++) {
+                bits[l] = (l & (8 >> s)) != 0;
+            }
+            out[s] = VectorMask.fromArray(F, bits, 0);
+        }
+        return out;
+    }
+
+    /**
+     * The 16 x 16 tile at {@code from[f]} (rows {@code stride} apart) transposed into {@code to[t]}
+     * (rows {@code toStride} apart). Stage s = 0..3 swaps the off-diagonal w x w blocks (w = 8 >> s)
+     * of every 2w x 2w block: a row x with bit w clear keeps its lanes without bit w and takes the
+     * others from its partner y = x + w, moved down by w; y takes x's moved up. Written out in
+     * locals, which C2 keeps in registers (an array of vectors, or helper methods, run ~10x slower:
+     * the vectors are then boxed).
+     */
+    private static void transposeTile16(float[] from, int f, int stride, float[] to, int t, int toStride) {
+        FloatVector a0 = FloatVector.fromArray(F, from, f + 0 * stride);
+        FloatVector a1 = FloatVector.fromArray(F, from, f + 1 * stride);
+        FloatVector a2 = FloatVector.fromArray(F, from, f + 2 * stride);
+        FloatVector a3 = FloatVector.fromArray(F, from, f + 3 * stride);
+        FloatVector a4 = FloatVector.fromArray(F, from, f + 4 * stride);
+        FloatVector a5 = FloatVector.fromArray(F, from, f + 5 * stride);
+        FloatVector a6 = FloatVector.fromArray(F, from, f + 6 * stride);
+        FloatVector a7 = FloatVector.fromArray(F, from, f + 7 * stride);
+        FloatVector a8 = FloatVector.fromArray(F, from, f + 8 * stride);
+        FloatVector a9 = FloatVector.fromArray(F, from, f + 9 * stride);
+        FloatVector a10 = FloatVector.fromArray(F, from, f + 10 * stride);
+        FloatVector a11 = FloatVector.fromArray(F, from, f + 11 * stride);
+        FloatVector a12 = FloatVector.fromArray(F, from, f + 12 * stride);
+        FloatVector a13 = FloatVector.fromArray(F, from, f + 13 * stride);
+        FloatVector a14 = FloatVector.fromArray(F, from, f + 14 * stride);
+        FloatVector a15 = FloatVector.fromArray(F, from, f + 15 * stride);
+        VectorShuffle<Float> s8 = SWAP_SHUFFLES[0];
+        VectorMask<Float> h8 = SWAP_HIGH[0];
+        FloatVector b0 = a0.blend(a8.rearrange(s8), h8);
+        FloatVector b8 = a0.rearrange(s8).blend(a8, h8);
+        FloatVector b1 = a1.blend(a9.rearrange(s8), h8);
+        FloatVector b9 = a1.rearrange(s8).blend(a9, h8);
+        FloatVector b2 = a2.blend(a10.rearrange(s8), h8);
+        FloatVector b10 = a2.rearrange(s8).blend(a10, h8);
+        FloatVector b3 = a3.blend(a11.rearrange(s8), h8);
+        FloatVector b11 = a3.rearrange(s8).blend(a11, h8);
+        FloatVector b4 = a4.blend(a12.rearrange(s8), h8);
+        FloatVector b12 = a4.rearrange(s8).blend(a12, h8);
+        FloatVector b5 = a5.blend(a13.rearrange(s8), h8);
+        FloatVector b13 = a5.rearrange(s8).blend(a13, h8);
+        FloatVector b6 = a6.blend(a14.rearrange(s8), h8);
+        FloatVector b14 = a6.rearrange(s8).blend(a14, h8);
+        FloatVector b7 = a7.blend(a15.rearrange(s8), h8);
+        FloatVector b15 = a7.rearrange(s8).blend(a15, h8);
+        VectorShuffle<Float> s4 = SWAP_SHUFFLES[1];
+        VectorMask<Float> h4 = SWAP_HIGH[1];
+        FloatVector c0 = b0.blend(b4.rearrange(s4), h4);
+        FloatVector c4 = b0.rearrange(s4).blend(b4, h4);
+        FloatVector c1 = b1.blend(b5.rearrange(s4), h4);
+        FloatVector c5 = b1.rearrange(s4).blend(b5, h4);
+        FloatVector c2 = b2.blend(b6.rearrange(s4), h4);
+        FloatVector c6 = b2.rearrange(s4).blend(b6, h4);
+        FloatVector c3 = b3.blend(b7.rearrange(s4), h4);
+        FloatVector c7 = b3.rearrange(s4).blend(b7, h4);
+        FloatVector c8 = b8.blend(b12.rearrange(s4), h4);
+        FloatVector c12 = b8.rearrange(s4).blend(b12, h4);
+        FloatVector c9 = b9.blend(b13.rearrange(s4), h4);
+        FloatVector c13 = b9.rearrange(s4).blend(b13, h4);
+        FloatVector c10 = b10.blend(b14.rearrange(s4), h4);
+        FloatVector c14 = b10.rearrange(s4).blend(b14, h4);
+        FloatVector c11 = b11.blend(b15.rearrange(s4), h4);
+        FloatVector c15 = b11.rearrange(s4).blend(b15, h4);
+        VectorShuffle<Float> s2 = SWAP_SHUFFLES[2];
+        VectorMask<Float> h2 = SWAP_HIGH[2];
+        FloatVector d0 = c0.blend(c2.rearrange(s2), h2);
+        FloatVector d2 = c0.rearrange(s2).blend(c2, h2);
+        FloatVector d1 = c1.blend(c3.rearrange(s2), h2);
+        FloatVector d3 = c1.rearrange(s2).blend(c3, h2);
+        FloatVector d4 = c4.blend(c6.rearrange(s2), h2);
+        FloatVector d6 = c4.rearrange(s2).blend(c6, h2);
+        FloatVector d5 = c5.blend(c7.rearrange(s2), h2);
+        FloatVector d7 = c5.rearrange(s2).blend(c7, h2);
+        FloatVector d8 = c8.blend(c10.rearrange(s2), h2);
+        FloatVector d10 = c8.rearrange(s2).blend(c10, h2);
+        FloatVector d9 = c9.blend(c11.rearrange(s2), h2);
+        FloatVector d11 = c9.rearrange(s2).blend(c11, h2);
+        FloatVector d12 = c12.blend(c14.rearrange(s2), h2);
+        FloatVector d14 = c12.rearrange(s2).blend(c14, h2);
+        FloatVector d13 = c13.blend(c15.rearrange(s2), h2);
+        FloatVector d15 = c13.rearrange(s2).blend(c15, h2);
+        VectorShuffle<Float> s1 = SWAP_SHUFFLES[3];
+        VectorMask<Float> h1 = SWAP_HIGH[3];
+        FloatVector e0 = d0.blend(d1.rearrange(s1), h1);
+        FloatVector e1 = d0.rearrange(s1).blend(d1, h1);
+        FloatVector e2 = d2.blend(d3.rearrange(s1), h1);
+        FloatVector e3 = d2.rearrange(s1).blend(d3, h1);
+        FloatVector e4 = d4.blend(d5.rearrange(s1), h1);
+        FloatVector e5 = d4.rearrange(s1).blend(d5, h1);
+        FloatVector e6 = d6.blend(d7.rearrange(s1), h1);
+        FloatVector e7 = d6.rearrange(s1).blend(d7, h1);
+        FloatVector e8 = d8.blend(d9.rearrange(s1), h1);
+        FloatVector e9 = d8.rearrange(s1).blend(d9, h1);
+        FloatVector e10 = d10.blend(d11.rearrange(s1), h1);
+        FloatVector e11 = d10.rearrange(s1).blend(d11, h1);
+        FloatVector e12 = d12.blend(d13.rearrange(s1), h1);
+        FloatVector e13 = d12.rearrange(s1).blend(d13, h1);
+        FloatVector e14 = d14.blend(d15.rearrange(s1), h1);
+        FloatVector e15 = d14.rearrange(s1).blend(d15, h1);
+        e0.intoArray(to, t + 0 * toStride);
+        e1.intoArray(to, t + 1 * toStride);
+        e2.intoArray(to, t + 2 * toStride);
+        e3.intoArray(to, t + 3 * toStride);
+        e4.intoArray(to, t + 4 * toStride);
+        e5.intoArray(to, t + 5 * toStride);
+        e6.intoArray(to, t + 6 * toStride);
+        e7.intoArray(to, t + 7 * toStride);
+        e8.intoArray(to, t + 8 * toStride);
+        e9.intoArray(to, t + 9 * toStride);
+        e10.intoArray(to, t + 10 * toStride);
+        e11.intoArray(to, t + 11 * toStride);
+        e12.intoArray(to, t + 12 * toStride);
+        e13.intoArray(to, t + 13 * toStride);
+        e14.intoArray(to, t + 14 * toStride);
+        e15.intoArray(to, t + 15 * toStride);
+    }
+
+    /** {@link #matmul} element by element, for rows shorter than a vector; {@code b(p, j) = b[bOff + p * bRow + j * bCol]}. */
+    static void matmulScalar(float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int bRow, int bCol,
+                             float[] c, int cOff, int cRow, int m, int k, int n) {
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float sum = 0f;
+                for (int p = 0; p < k; p++) {
+                    sum = Math.fma(a[aOff + i * aRow + p * aCol], b[bOff + p * bRow + j * bCol], sum);
+                }
+                c[cOff + i * cRow + j] = sum;
+            }
+        }
+    }
+
+    /** Rows {@code a0, a0 + aRow, ..., a0 + 3 aRow} of {@code a} times 2 vectors of columns of {@code b} from {@code b0}. */
+    private static void matmulBlock4x2(float[] a, int a0, int aRow, int aCol, float[] b, int b0, int bRow,
+                                       float[] c, int c0, int cRow, int k) {
         FloatVector c00 = FloatVector.zero(F);
         FloatVector c01 = c00;
         FloatVector c10 = c00;
@@ -109,42 +278,187 @@ final class VectorLoops {
         FloatVector c21 = c00;
         FloatVector c30 = c00;
         FloatVector c31 = c00;
-        int a0 = i * k;
         for (int p = 0; p < k; p++) {
-            int bp = p * np + j;
-            FloatVector b0 = FloatVector.fromArray(F, b, bp);
-            FloatVector b1 = FloatVector.fromArray(F, b, bp + LANES);
-            FloatVector x = FloatVector.broadcast(F, a[a0 + p]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(F, a[a0 + k + p]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(F, a[a0 + 2 * k + p]);
-            c20 = x.fma(b0, c20);
-            c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(F, a[a0 + 3 * k + p]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
+            int bp = b0 + p * bRow;
+            int ap = a0 + p * aCol;
+            FloatVector v0 = FloatVector.fromArray(F, b, bp);
+            FloatVector v1 = FloatVector.fromArray(F, b, bp + LANES);
+            FloatVector x = FloatVector.broadcast(F, a[ap]);
+            c00 = x.fma(v0, c00);
+            c01 = x.fma(v1, c01);
+            x = FloatVector.broadcast(F, a[ap + aRow]);
+            c10 = x.fma(v0, c10);
+            c11 = x.fma(v1, c11);
+            x = FloatVector.broadcast(F, a[ap + 2 * aRow]);
+            c20 = x.fma(v0, c20);
+            c21 = x.fma(v1, c21);
+            x = FloatVector.broadcast(F, a[ap + 3 * aRow]);
+            c30 = x.fma(v0, c30);
+            c31 = x.fma(v1, c31);
         }
-        int c0 = i * np + j;
         c00.intoArray(c, c0);
         c01.intoArray(c, c0 + LANES);
-        c10.intoArray(c, c0 + np);
-        c11.intoArray(c, c0 + np + LANES);
-        c20.intoArray(c, c0 + 2 * np);
-        c21.intoArray(c, c0 + 2 * np + LANES);
-        c30.intoArray(c, c0 + 3 * np);
-        c31.intoArray(c, c0 + 3 * np + LANES);
+        c10.intoArray(c, c0 + cRow);
+        c11.intoArray(c, c0 + cRow + LANES);
+        c20.intoArray(c, c0 + 2 * cRow);
+        c21.intoArray(c, c0 + 2 * cRow + LANES);
+        c30.intoArray(c, c0 + 3 * cRow);
+        c31.intoArray(c, c0 + 3 * cRow + LANES);
     }
 
-    private static void matmulRowVector(float[] a, float[] b, float[] c, int i, int j, int k, int np) {
-        FloatVector sum = FloatVector.zero(F);
-        int a0 = i * k;
+    /** {@link #matmulBlock4x2} for one vector of columns. */
+    private static void matmulBlock4x1(float[] a, int a0, int aRow, int aCol, float[] b, int b0, int bRow,
+                                       float[] c, int c0, int cRow, int k) {
+        FloatVector c0v = FloatVector.zero(F);
+        FloatVector c1v = c0v;
+        FloatVector c2v = c0v;
+        FloatVector c3v = c0v;
         for (int p = 0; p < k; p++) {
-            sum = FloatVector.broadcast(F, a[a0 + p]).fma(FloatVector.fromArray(F, b, p * np + j), sum);
+            int ap = a0 + p * aCol;
+            FloatVector v = FloatVector.fromArray(F, b, b0 + p * bRow);
+            c0v = FloatVector.broadcast(F, a[ap]).fma(v, c0v);
+            c1v = FloatVector.broadcast(F, a[ap + aRow]).fma(v, c1v);
+            c2v = FloatVector.broadcast(F, a[ap + 2 * aRow]).fma(v, c2v);
+            c3v = FloatVector.broadcast(F, a[ap + 3 * aRow]).fma(v, c3v);
         }
-        sum.intoArray(c, i * np + j);
+        c0v.intoArray(c, c0);
+        c1v.intoArray(c, c0 + cRow);
+        c2v.intoArray(c, c0 + 2 * cRow);
+        c3v.intoArray(c, c0 + 3 * cRow);
+    }
+
+    /** Row {@code a0} of {@code a} times one vector of columns of {@code b} from {@code b0}. */
+    private static void matmulRowVector(float[] a, int a0, int aCol, float[] b, int b0, int bRow, float[] c, int c0, int k) {
+        FloatVector sum = FloatVector.zero(F);
+        for (int p = 0; p < k; p++) {
+            sum = FloatVector.broadcast(F, a[a0 + p * aCol]).fma(FloatVector.fromArray(F, b, b0 + p * bRow), sum);
+        }
+        sum.intoArray(c, c0);
+    }
+
+    /**
+     * {@code c [m, n] = a @ b^T} as dot products of rows read in place from native memory: row i of
+     * {@code a} starts at float {@code aRows[i]}, row j of {@code b} at {@code bRows[j]}, both of
+     * length {@code k}; {@code c} row-major. For long rows and few of them (a weight's gradient over
+     * all tokens), where {@link #matmul} would need {@code b} transposed and the rows copied. Blocks
+     * of 4 x 4 rows load each vector once for 4 products; a last block that does not fit is moved
+     * back (as in {@link #matmul}).
+     */
+    static void dotProducts(ByteBuffer a, int[] aRows, ByteBuffer b, int[] bRows, float[] c, int m, int n, int k) {
+        if (m < 4 || n < 4) {
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    c[i * n + j] = dot(a, aRows[i], b, bRows[j], k);
+                }
+            }
+            return;
+        }
+        for (int i = 0; i < m; i += 4) {
+            int i0 = Math.min(i, m - 4);
+            for (int j = 0; j < n; j += 4) {
+                dotBlock4x4(a, aRows, i0, b, bRows, Math.min(j, n - 4), c, n, k);
+            }
+        }
+    }
+
+    private static float dot(ByteBuffer a, int a0, ByteBuffer b, int b0, int k) {
+        FloatVector s0 = FloatVector.zero(F);
+        FloatVector s1 = s0;
+        int p = 0;
+        for (; p + 2 * LANES <= k; p += 2 * LANES) {
+            s0 = load(a, a0 + p).fma(load(b, b0 + p), s0);
+            s1 = load(a, a0 + p + LANES).fma(load(b, b0 + p + LANES), s1);
+        }
+        for (; p + LANES <= k; p += LANES) {
+            s0 = load(a, a0 + p).fma(load(b, b0 + p), s0);
+        }
+        float sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        for (; p < k; p++) {
+            sum += a.getFloat(4 * (a0 + p)) * b.getFloat(4 * (b0 + p));
+        }
+        return sum;
+    }
+
+    /** Products of rows {@code i0..i0+3} of {@code a} with rows {@code j0..j0+3} of {@code b}, 16 accumulators. */
+    private static void dotBlock4x4(ByteBuffer a, int[] aRows, int i0, ByteBuffer b, int[] bRows, int j0,
+                                    float[] c, int n, int k) {
+        int a0 = aRows[i0];
+        int a1 = aRows[i0 + 1];
+        int a2 = aRows[i0 + 2];
+        int a3 = aRows[i0 + 3];
+        int b0 = bRows[j0];
+        int b1 = bRows[j0 + 1];
+        int b2 = bRows[j0 + 2];
+        int b3 = bRows[j0 + 3];
+        FloatVector s00 = FloatVector.zero(F);
+        FloatVector s01 = s00;
+        FloatVector s02 = s00;
+        FloatVector s03 = s00;
+        FloatVector s10 = s00;
+        FloatVector s11 = s00;
+        FloatVector s12 = s00;
+        FloatVector s13 = s00;
+        FloatVector s20 = s00;
+        FloatVector s21 = s00;
+        FloatVector s22 = s00;
+        FloatVector s23 = s00;
+        FloatVector s30 = s00;
+        FloatVector s31 = s00;
+        FloatVector s32 = s00;
+        FloatVector s33 = s00;
+        int p = 0;
+        for (; p + LANES <= k; p += LANES) {
+            FloatVector y0 = load(b, b0 + p);
+            FloatVector y1 = load(b, b1 + p);
+            FloatVector y2 = load(b, b2 + p);
+            FloatVector y3 = load(b, b3 + p);
+            FloatVector x = load(a, a0 + p);
+            s00 = x.fma(y0, s00);
+            s01 = x.fma(y1, s01);
+            s02 = x.fma(y2, s02);
+            s03 = x.fma(y3, s03);
+            x = load(a, a1 + p);
+            s10 = x.fma(y0, s10);
+            s11 = x.fma(y1, s11);
+            s12 = x.fma(y2, s12);
+            s13 = x.fma(y3, s13);
+            x = load(a, a2 + p);
+            s20 = x.fma(y0, s20);
+            s21 = x.fma(y1, s21);
+            s22 = x.fma(y2, s22);
+            s23 = x.fma(y3, s23);
+            x = load(a, a3 + p);
+            s30 = x.fma(y0, s30);
+            s31 = x.fma(y1, s31);
+            s32 = x.fma(y2, s32);
+            s33 = x.fma(y3, s33);
+        }
+        int c0 = i0 * n + j0;
+        c[c0] = sum(s00, a, a0, b, b0, p, k);
+        c[c0 + 1] = sum(s01, a, a0, b, b1, p, k);
+        c[c0 + 2] = sum(s02, a, a0, b, b2, p, k);
+        c[c0 + 3] = sum(s03, a, a0, b, b3, p, k);
+        c[c0 + n] = sum(s10, a, a1, b, b0, p, k);
+        c[c0 + n + 1] = sum(s11, a, a1, b, b1, p, k);
+        c[c0 + n + 2] = sum(s12, a, a1, b, b2, p, k);
+        c[c0 + n + 3] = sum(s13, a, a1, b, b3, p, k);
+        c[c0 + 2 * n] = sum(s20, a, a2, b, b0, p, k);
+        c[c0 + 2 * n + 1] = sum(s21, a, a2, b, b1, p, k);
+        c[c0 + 2 * n + 2] = sum(s22, a, a2, b, b2, p, k);
+        c[c0 + 2 * n + 3] = sum(s23, a, a2, b, b3, p, k);
+        c[c0 + 3 * n] = sum(s30, a, a3, b, b0, p, k);
+        c[c0 + 3 * n + 1] = sum(s31, a, a3, b, b1, p, k);
+        c[c0 + 3 * n + 2] = sum(s32, a, a3, b, b2, p, k);
+        c[c0 + 3 * n + 3] = sum(s33, a, a3, b, b3, p, k);
+    }
+
+    /** A dot product's vector of partial sums, plus its elements {@code from .. k - 1} beyond whole vectors. */
+    private static float sum(FloatVector partial, ByteBuffer a, int a0, ByteBuffer b, int b0, int from, int k) {
+        float sum = partial.reduceLanes(VectorOperators.ADD);
+        for (int p = from; p < k; p++) {
+            sum += a.getFloat(4 * (a0 + p)) * b.getFloat(4 * (b0 + p));
+        }
+        return sum;
     }
 
     /** {@code y = x * sigmoid(x)} over {@code n} elements. */

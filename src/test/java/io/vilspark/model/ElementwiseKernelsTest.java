@@ -135,14 +135,19 @@ class ElementwiseKernelsTest {
 
     /**
      * Products of stacked matrices in all four transpose combinations, forwards and backwards (each
-     * gradient is itself such a product): column counts below one vector, between multiples (rows
-     * padded to whole vectors) and a multiple; row counts that leave a remainder beyond the kernel's
-     * blocks of 4 rows; an inner size of 1.
+     * gradient is itself such a product): column counts below one vector (scalar loop), between one
+     * and two vectors, between multiples (a last block moved back) and a multiple; row counts below
+     * the kernel's blocks of 4 rows and ones that leave a remainder; an inner size of 1; stacks of
+     * more matrices than one group; {@code b} transposed by whole tiles and the rows and columns
+     * beyond them; long inner sizes with {@code b} transposed (dot products) whose results have fewer
+     * than 4 columns, and at least 4 rows and columns with remainders.
      */
     @ParameterizedTest(name = "[{0}, {1}, {2}] x [{0}, {2}, {3}] transposed {4} {5}")
     @CsvSource({"3, 7, 5, 37, false, false", "3, 7, 5, 37, false, true", "3, 7, 5, 37, true, false",
             "2, 6, 33, 5, true, true", "4, 49, 32, 49, false, true", "2, 49, 49, 32, false, false",
-            "5, 4, 4, 64, false, false", "2, 9, 1, 17, false, false", "2, 5, 300, 3, false, true"})
+            "5, 4, 4, 64, false, false", "2, 9, 1, 17, false, false", "2, 5, 300, 3, false, true",
+            "3, 2, 7, 37, true, false", "20, 49, 32, 49, true, false", "20, 49, 49, 32, false, true",
+            "2, 6, 300, 5, false, true", "3, 4, 256, 4, false, true", "2, 5, 21, 37, false, true"})
     void batchedMatmulMatchesNd4j(int stack, int m, int k, int n, boolean transposeA, boolean transposeB) {
         Random random = new Random(31L * m + 7L * n + k + (transposeA ? 1 : 0) + (transposeB ? 2 : 0));
         Map<String, INDArray> in = new LinkedHashMap<>();
@@ -156,16 +161,14 @@ class ElementwiseKernelsTest {
     /**
      * The parallel cell on channel-major q, k, v: the Java kernels' products on head blocks against
      * ND4J's on per-head sequences (permuted), forwards and in reverse, the numerator and normaliser
-     * and the gradients of q, k, v and both gates; a sequence length that is no multiple of the lanes.
+     * and the gradients of q, k, v and both gates; a sequence length that is no multiple of the lanes,
+     * head sizes below one vector and of two, and more samples than fit in one group of matrices.
      */
-    @ParameterizedTest(name = "reverse {0}")
-    @CsvSource({"false", "true"})
-    void theCellOnHeadBlocksMatchesNd4j(boolean reverse) {
+    @ParameterizedTest(name = "reverse {0}, head size {1}, {2} samples of {3}")
+    @CsvSource({"false, 8, 2, 37", "true, 8, 2, 37", "false, 32, 20, 49"})
+    void theCellOnHeadBlocksMatchesNd4j(boolean reverse, int headDim, int samples, int seqLen) {
         Random random = new Random(reverse ? 12 : 11);
         int heads = ViLConfig.CELL_HEADS;
-        int headDim = 8;
-        int samples = 2;
-        int seqLen = 37;
         Map<String, INDArray> in = new LinkedHashMap<>();
         for (String name : new String[] {"q", "k", "v"}) {
             in.put(name, randn(random, 1.0, (long) heads * headDim, (long) samples * seqLen));
