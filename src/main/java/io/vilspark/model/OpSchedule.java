@@ -168,19 +168,19 @@ final class OpSchedule {
     }
 
     /**
-     * Ops that read their inputs and write fresh outputs. Left to SameDiff: control flow, tensor
-     * lists, ops whose output is their input (identity, assign, views), and legacy reductions and
-     * scalar ops whose axis or scalar comes from a second input.
+     * Ops that read their inputs and write fresh outputs, and identities ({@link #identity}). Left to
+     * SameDiff: control flow, tensor lists, assignments and views, and legacy reductions and scalar
+     * ops whose axis or scalar comes from a second input.
      */
     private static boolean isPlainDataFlow(SameDiffOp op) {
         if (!isEmpty(op.getControlDeps()) || !isEmpty(op.getVarControlDeps())) {
             return false;
         }
         DifferentialFunction f = op.getOp();
-        if (f instanceof JavaKernelOp) {
+        if (f instanceof JavaKernelOp || f instanceof Identity) {
             return true;
         }
-        if (f instanceof BaseCompatOp || f instanceof BaseTensorOp || f instanceof Identity || f instanceof CreateView
+        if (f instanceof BaseCompatOp || f instanceof BaseTensorOp || f instanceof CreateView
                 || f instanceof org.nd4j.linalg.api.ops.impl.transforms.custom.Assign
                 || f instanceof org.nd4j.linalg.api.ops.impl.transforms.any.Assign || f instanceof Invoke
                 || f instanceof Assert || f instanceof ExternalErrorsFunction || f instanceof GradientBackwardsMarker) {
@@ -305,15 +305,18 @@ final class OpSchedule {
     private INDArray[] execute(Step step, INDArray[] in, PassMemory memory, List<Listener> listeners, At at,
                                org.nd4j.linalg.dataset.api.MultiDataSet batch) {
         DifferentialFunction f = step.op.getOp();
-        OpContext context = listeners.isEmpty() && f instanceof JavaKernelOp ? null : step.context();
+        boolean inJava = f instanceof JavaKernelOp || f instanceof Identity;
+        OpContext context = listeners.isEmpty() && inJava ? null : step.context();
         for (Listener l : listeners) {
-            if (context != null && f instanceof JavaKernelOp) {
+            if (inJava) {
                 context.setInputArrays(in);   // listeners read the inputs from the context
             }
             l.preOpExecution(sameDiff, at, step.op, context);
         }
         INDArray[] out;
-        if (f instanceof JavaKernelOp kernel) {
+        if (f instanceof Identity) {
+            out = new INDArray[] {identity(in[0], memory)};
+        } else if (f instanceof JavaKernelOp kernel) {
             out = kernel.run(in, memory, step.kept);
         } else if (f instanceof DynamicCustomOp op) {
             out = executeCustom(step, op, in, context, memory);
@@ -389,6 +392,18 @@ final class OpSchedule {
         context.setOutputArray(0, z);
         Nd4j.exec((Op) op, context);
         return new INDArray[] {z};
+    }
+
+    /**
+     * An identity's output: its input itself, a second holder of the input's buffer ({@link
+     * PassMemory#share}), so that the buffer is reused only once both are released (never, while the
+     * caller keeps the output).
+     */
+    private static INDArray identity(INDArray in, PassMemory memory) {
+        if (!in.isEmpty()) {
+            memory.share(in);
+        }
+        return in;
     }
 
     private static LongShapeDescriptor withType(LongShapeDescriptor shape, DataType type) {
