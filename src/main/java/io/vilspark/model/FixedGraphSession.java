@@ -24,13 +24,15 @@ import org.nd4j.linalg.api.ops.impl.shape.Reshape;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
- * SameDiff's session for a graph whose structure no longer changes, run pass after pass for the same
- * outputs: which variables and ops a set of outputs needs is worked out once, not on every pass.
+ * SameDiff's session for a complete graph (one whose structure is fixed), run pass after pass for
+ * the same outputs: the first pass for a set of outputs runs in SameDiff's session, which records
+ * the order of its ops, and later passes run that order as an {@link OpSchedule}.
  *
  * <p>SameDiff 1.0.0-M2.1 walks back from the requested outputs through the whole graph on every
  * {@code output} call (its own comment: "TODO ... cache the results"), with several name lookups in
- * a Patricia trie and regular-expression matches per variable. ViL-T's training graph has tens of
- * thousands of variables: that walk was about 40% of the Java time of a pass thread (JFR).
+ * a Patricia trie and regular-expression matches per variable; ViL-T's training graph has tens of
+ * thousands of variables. Where SameDiff's session still runs a pass (a graph the schedule leaves to
+ * it), the walk for a set of outputs is worked out once.
  *
  * <p>Only for the graphs {@link GraphPool} builds: they are complete before their first pass. It
  * also runs their {@link JavaKernelOp}s, which SameDiff's own session cannot.
