@@ -64,6 +64,12 @@ final class BenchCommand implements Callable<Integer> {
                     + "over the first steps of a run (default: ${DEFAULT-VALUE}).")
     int warmup;
 
+    @Option(names = "--warmup-seconds", defaultValue = "15", paramLabel = "S",
+            description = "With --warmup above 0, warm-up iterations go on until this many seconds have passed: a "
+                    + "small model's 10 steps take a second or two, before the JIT has compiled its hot code "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int warmupSeconds;
+
     @Option(names = "--iters", defaultValue = "5", paramLabel = "I",
             description = "Timed iterations (default: ${DEFAULT-VALUE}).")
     int iters;
@@ -77,6 +83,7 @@ final class BenchCommand implements Callable<Integer> {
         int batch = batchOption.size();
         checkRange("--iters", iters, 1);
         checkRange("--warmup", warmup, 0);
+        checkRange("--warmup-seconds", warmupSeconds, 0);
         int threads = threadsOption.count();
         ViLConfig config = ModelConfigs.resolve(configOption.model(), setOptions.asWritten());
         NativeThreads used = threads == 0 ? NativeThreads.current()
@@ -90,10 +97,16 @@ final class BenchCommand implements Callable<Integer> {
         w.println("batch       " + batch);
         w.println("threads     " + used.describe());
         w.println("kernels     " + NativeKernels.current().describe());
-        w.println("warm-up     " + warmup + " iteration(s)");
+        w.println("warm-up     " + warmup + " iteration(s)" + (warmup > 0 ? ", at least " + warmupSeconds + " s" : ""));
         w.flush();
-        for (int i = 0; i < warmup; i++) {
+        long warmupEnd = System.nanoTime() + warmupSeconds * 1_000_000_000L;
+        int warmedUp = 0;
+        while (warmedUp < warmup || (warmup > 0 && System.nanoTime() < warmupEnd)) {
             workload.timeOnce();
+            warmedUp++;
+        }
+        if (warmedUp > warmup) {
+            w.println("warmed up   " + warmedUp + " iterations");
         }
         OpTimings.reset();
         List<Double> seconds = new ArrayList<>();

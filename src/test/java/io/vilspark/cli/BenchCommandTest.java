@@ -51,6 +51,20 @@ class BenchCommandTest {
         assertTrue(run.out().contains("threads     1 "), run::toString);
     }
 
+    /** Warm-up goes on past its iterations until its seconds have passed (a small model's steps are short). */
+    @Test
+    void warmUpLastsAtLeastItsSeconds() {
+        long start = System.nanoTime();
+        CliRun run = CliRun.of("bench", "--config", "demo", "--set", "depth=1", "--batch", "2", "--mode", "infer",
+                "--iters", "1", "--warmup", "1", "--warmup-seconds", "2", "--threads", "1");
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertEquals(0, run.exitCode(), run::toString);
+        Matcher warmedUp = Pattern.compile("warmed up   (\\d+) iterations").matcher(run.out());
+        assertTrue(warmedUp.find(), run::toString);
+        assertTrue(Integer.parseInt(warmedUp.group(1)) > 1, run::toString);
+        assertTrue(seconds >= 2, "the run took " + seconds + " s");
+    }
+
     @Test
     void nonPositiveBatchIsAUsageError() {
         CliRun run = CliRun.of("bench", "--config", "demo", "--batch", "0", "--mode", "infer");
