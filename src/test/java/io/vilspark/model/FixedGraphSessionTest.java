@@ -31,6 +31,14 @@ class FixedGraphSessionTest {
         return Map.of("x", Nd4j.linspace(-1.0, 1.0 + pass, 12, DataType.FLOAT).reshape(4, 3));
     }
 
+    /** {@code sd}'s session on this thread, its arrays in a {@link PassMemory} as {@link GraphPool}'s passes have them. */
+    private static FixedGraphSession inPassMemory(SameDiff sd, IdleBuffers idle) {
+        FixedGraphSession session = new FixedGraphSession(sd);
+        session.setMmgr(new PassMemory(idle));
+        sd.getSessions().put(Thread.currentThread().getId(), session);
+        return session;
+    }
+
     @Test
     void eachSetOfOutputsIsWorkedOutOnceAndComputedAsSameDiffDoes() {
         SameDiff fixed = graph();
@@ -87,10 +95,8 @@ class FixedGraphSessionTest {
         SameDiff fixed = reshapeGraph();
         ReshapeAddresses addresses = new ReshapeAddresses();
         fixed.addListeners(addresses);
-        FixedGraphSession session = new FixedGraphSession(fixed);
         IdleBuffers idle = new IdleBuffers(1L << 30);
-        session.setMmgr(new PassMemory(idle));
-        fixed.getSessions().put(Thread.currentThread().getId(), session);
+        FixedGraphSession session = inPassMemory(fixed, idle);
 
         for (long pass = 2; pass < 5; pass++) {
             Map<String, INDArray> got = fixed.output(input(pass), "c", "r34");
@@ -133,9 +139,7 @@ class FixedGraphSessionTest {
         };
         SameDiff plain = build.get();
         SameDiff fixed = build.get();
-        FixedGraphSession session = new FixedGraphSession(fixed);
-        session.setMmgr(new PassMemory(new IdleBuffers(1L << 30)));
-        fixed.getSessions().put(Thread.currentThread().getId(), session);
+        FixedGraphSession session = inPassMemory(fixed, new IdleBuffers(1L << 30));
         List<INDArray> kept = new ArrayList<>();
         for (long pass = 0; pass < 5; pass++) {
             Map<String, INDArray> want = plain.output(input(pass), "o", "k");
@@ -164,9 +168,7 @@ class FixedGraphSessionTest {
         };
         SameDiff plain = build.get();
         SameDiff fixed = build.get();
-        FixedGraphSession session = new FixedGraphSession(fixed);
-        session.setMmgr(new PassMemory(new IdleBuffers(1L << 30)));
-        fixed.getSessions().put(Thread.currentThread().getId(), session);
+        FixedGraphSession session = inPassMemory(fixed, new IdleBuffers(1L << 30));
         int afterOnePass = 0;
         for (long pass = 2; pass < 8; pass++) {
             assertEquals(plain.outputSingle(input(pass), "d"), fixed.outputSingle(input(pass), "d"), "pass " + pass);
@@ -184,9 +186,7 @@ class FixedGraphSessionTest {
     void scheduledPassesFollowTheMinibatchSize() {
         SameDiff plain = graph();
         SameDiff fixed = graph();
-        FixedGraphSession session = new FixedGraphSession(fixed);
-        session.setMmgr(new PassMemory(new IdleBuffers(1L << 30)));
-        fixed.getSessions().put(Thread.currentThread().getId(), session);
+        FixedGraphSession session = inPassMemory(fixed, new IdleBuffers(1L << 30));
         int[] rows = {4, 4, 3, 3, 5, 4};
         for (int pass = 0; pass < rows.length; pass++) {
             Map<String, INDArray> in = Map.of("x", Nd4j.linspace(-1.0, 1.0 + pass, 3L * rows[pass], DataType.FLOAT)
