@@ -154,14 +154,11 @@ final class FixedGraphSession extends InferenceSession {
         if (!(getMmgr() instanceof PassMemory memory) || context.numInputArguments() < 1 || context.numOutputArguments() != 1) {
             return null;
         }
-        INDArray in = context.getInputArray(0);
         INDArray out = context.getOutputArray(0);
-        if (!memory.isScratch(out) || in.isEmpty() || in.dataType() != out.dataType() || in.length() != out.length()
-                || !JavaKernelOp.isDenseRowMajor(in)) {
+        if (!memory.isScratch(out) || out.isEmpty()) {
             return null;
         }
-        memory.share(in);
-        return in.reshape('c', out.shape());
+        return OpSchedule.reshapedView(context.getInputArray(0), out.shapeDescriptor(), out.dataType(), memory);
     }
 
     /** Ids of released arrays the session remembers (for tests). */

@@ -415,7 +415,7 @@ final class OpSchedule {
      * safe: the input must be a dense row-major array of the output's type and length. The view
      * shares the input's buffer, which {@link PassMemory} then reuses only once both are released.
      */
-    private static INDArray reshapedView(INDArray in, LongShapeDescriptor shape, DataType type, PassMemory memory) {
+    static INDArray reshapedView(INDArray in, LongShapeDescriptor shape, DataType type, PassMemory memory) {
         long length = 1;
         for (long s : shape.getShape()) {
             length *= s;

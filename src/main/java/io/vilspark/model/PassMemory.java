@@ -125,7 +125,7 @@ final class PassMemory extends AbstractMemoryMgr {
         return owner;
     }
 
-    /** Clears this session's bookkeeping; idle buffers stay in {@link IdleBuffers} for the other sessions. */
+    /** Clears this manager's bookkeeping; the idle buffers belong to {@link IdleBuffers}, which every session shares. */
     @Override
     public void close() {
         extraHolders.clear();
